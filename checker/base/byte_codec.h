@@ -1,0 +1,65 @@
+// A compact, canonical byte encoding for states: zig-zag varints and tagged values. Two equal
+// logical states must encode to equal bytes, so writers emit collections in a canonical order.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "checker/base/value.h"
+
+namespace lockcheck {
+
+class ByteWriter {
+ public:
+  void u(uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void i(int64_t v) { u((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void value(const Value& v) {
+    out_.push_back(static_cast<char>(v.type));
+    if (v.type != Type::null) i(v.i);
+  }
+  std::string& bytes() { return out_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  uint64_t u() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      if (pos_ >= in_.size()) throw std::runtime_error("truncated state");
+      auto b = static_cast<uint8_t>(in_[pos_++]);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+  }
+  int64_t i() {
+    uint64_t z = u();
+    return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
+  }
+  Value value() {
+    if (pos_ >= in_.size()) throw std::runtime_error("truncated state");
+    Value v;
+    v.type = static_cast<Type>(in_[pos_++]);
+    if (v.type != Type::null) v.i = i();
+    return v;
+  }
+  bool at_end() const { return pos_ == in_.size(); }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+}  // namespace lockcheck

@@ -1,0 +1,27 @@
+// The one entry point from the outside (CLI, tests, benchmarks) into checking: read a spec, build
+// its model, search it, and turn the search result into a SpecResult with rendered traces.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "checker/engine/search.h"
+#include "checker/trace/check_result.h"
+
+namespace lockcheck::compile {
+
+struct CheckOptions {
+  std::vector<std::pair<std::string, int64_t>> consts;  // --const NAME=VALUE overrides
+  engine::SearchOptions search;
+  bool symmetry = true;  // --no-symmetry turns it off
+  bool por = true;       // --no-por turns it off
+};
+
+// Checks the spec in `source` (read from `path`). Spec errors do not throw: they come back as
+// SpecResult::error_text (rendered diagnostics) with as_expected = false and nothing checked.
+trace::SpecResult check_spec(const std::string& path, const std::string& source,
+                             const CheckOptions& options);
+
+}  // namespace lockcheck::compile

@@ -1,0 +1,62 @@
+// The engine's view of a system: states as opaque byte strings, numbered choices, and properties.
+// It knows nothing of SQL, Redis or the spec language (a PINS-like seam, as in ltsmin).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockcheck::engine {
+
+// Which transition fired from a state: a process step, a tick, a fault, an abort. The model
+// numbers them; successors are always emitted in increasing choice order, and the same state
+// always yields the same successors (the contract that makes traces replayable).
+using Choice = uint32_t;
+using PropertyId = uint32_t;
+
+enum class PropertyKind {
+  invariant,    // must hold in every reachable state
+  reachable,    // must hold in at least one reachable state
+  deadlock,     // reported by evaluate() for deadlocked states
+  assertion,    // reported by a failing transition
+  model_error,  // reported by a failing transition or by evaluate()
+};
+
+struct PropertyInfo {
+  std::string name;
+  PropertyKind kind = PropertyKind::invariant;
+};
+
+// Receives the successors of one state, in increasing choice order.
+class SuccessorSink {
+ public:
+  virtual ~SuccessorSink() = default;
+  // A transition to `next`. `fault` marks fault events (they count for the "fewest faults"
+  // tie-break among shortest traces).
+  virtual void state(Choice c, bool fault, std::string_view next) = 0;
+  // A transition that fails (an assert, a model error): the trace to it is the path to the
+  // current state plus this choice.
+  virtual void failure(Choice c, bool fault, PropertyId p) = 0;
+};
+
+// What is true in one state.
+struct StateReport {
+  std::vector<PropertyId> violated;   // invariants that are false, deadlock, model errors
+  std::vector<PropertyId> satisfied;  // reachable properties that hold here
+  void clear() {
+    violated.clear();
+    satisfied.clear();
+  }
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual std::string initial() const = 0;
+  virtual void successors(std::string_view state, SuccessorSink& sink) const = 0;
+  virtual const std::vector<PropertyInfo>& properties() const = 0;
+  virtual void evaluate(std::string_view state, StateReport& out) const = 0;
+};
+
+}  // namespace lockcheck::engine

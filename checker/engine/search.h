@@ -1,0 +1,56 @@
+// Breadth-first exploration of a Model: every reachable state once, a shortest counterexample per
+// violated property (fewest steps, then fewest faults, then the smallest choice sequence), and
+// limits that stop the search cleanly.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/engine/model.h"
+
+namespace lockcheck::engine {
+
+struct Progress {
+  uint64_t states = 0;
+  uint64_t transitions = 0;
+  uint32_t depth = 0;
+  uint64_t queue = 0;
+  uint64_t memory_bytes = 0;
+  double seconds = 0;
+};
+
+struct SearchOptions {
+  uint64_t max_states = 0;        // 0: no limit
+  uint64_t max_memory_bytes = 0;  // 0: no limit; counts the engine's own stores
+  double max_seconds = 0;         // 0: no limit
+  int threads = 1;
+  const std::atomic<bool>* stop = nullptr;  // set by a signal handler: stop as if a limit hit
+  std::function<void(const Progress&)> progress;  // called now and then, from the search thread
+};
+
+struct Counterexample {
+  std::vector<Choice> choices;  // from the initial state; its length is the trace length
+  uint32_t faults = 0;
+};
+
+struct SearchResult {
+  bool complete = false;
+  std::string incomplete_reason;  // "state limit (1000 states)", "time limit (2 s)", ...
+  uint64_t states = 0;
+  uint64_t transitions = 0;
+  uint32_t depth = 0;  // the deepest BFS level reached
+  double seconds = 0;
+  uint64_t peak_memory_bytes = 0;
+  uint64_t bytes_per_state = 0;
+  // Indexed by PropertyId.
+  std::vector<std::optional<Counterexample>> violations;  // set for violated properties
+  std::vector<bool> reached;  // reachable properties: some state satisfied it
+};
+
+SearchResult search(const Model& model, const SearchOptions& options);
+
+}  // namespace lockcheck::engine
