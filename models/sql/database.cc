@@ -431,7 +431,7 @@ std::string check_store(const TableSchema& ts, int column, const Value& v) {
   }
   if (c >= ts.types.size()) return fmt::format("column '{}' has no type", column_name(ts, column));
   if (!fits_column(v.type, ts.types[c])) {
-    return fmt::format("cannot store a {} value in {} column '{}'", type_name(v.type),
+    return fmt::format("cannot store a value of type {} in {} column '{}'", type_name(v.type),
                        column_type_name(ts.types[c]), column_name(ts, column));
   }
   if (v.type == Type::int_ && !in_int_range(v.i)) {
