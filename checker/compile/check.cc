@@ -1,0 +1,180 @@
+#include "checker/compile/check.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "checker/compile/compiled_spec.h"
+#include "checker/compile/snapshot.h"
+#include "checker/compile/spec_model.h"
+#include "checker/front/front_end.h"
+
+namespace lockcheck::compile {
+
+namespace {
+
+trace::PropertyKind kind_of(engine::PropertyKind k) {
+  switch (k) {
+    case engine::PropertyKind::invariant: return trace::PropertyKind::invariant;
+    case engine::PropertyKind::reachable: return trace::PropertyKind::reachable;
+    case engine::PropertyKind::deadlock: return trace::PropertyKind::deadlock;
+    case engine::PropertyKind::assertion: return trace::PropertyKind::assertion;
+    case engine::PropertyKind::model_error: return trace::PropertyKind::model_error;
+  }
+  return trace::PropertyKind::invariant;
+}
+
+std::vector<std::vector<int>> primary_keys(const CompiledSpec& spec) {
+  std::vector<std::vector<int>> out;
+  for (const auto& t : spec.schema.tables) out.push_back(t.primary_key);
+  return out;
+}
+
+// Replays a counterexample's choices, rendering each step and the state after it. Returns the
+// final state and, for a trace that ends in a failing step, that step's error.
+State render_trace(const SpecModel& model, const State& initial, const engine::Counterexample& cx,
+                   trace::PropertyResult& out, ModelError& final_error) {
+  State cur = initial;
+  trace::StateSnapshot prev = snapshot(model, cur);
+  auto keys = primary_keys(model.spec());
+  for (size_t i = 0; i < cx.choices.size(); ++i) {
+    Event ev;
+    trace::TraceStep step;
+    step.step = static_cast<int>(i + 1);
+    if (!model.apply(cur, cx.choices[i], ev)) {
+      // Cannot happen for a trace the engine found from this model; say so rather than hide it.
+      step.actor = "?";
+      step.text = fmt::format("internal error: choice {} does not apply", cx.choices[i]);
+      out.trace.push_back(std::move(step));
+      break;
+    }
+    step.actor = ev.actor;
+    step.kind = ev.kind;
+    step.line = ev.line;
+    step.text = ev.text;
+    step.result = ev.result;
+    step.after = snapshot(model, ev.after);
+    step.changes = diff(prev, step.after, keys);
+    if (ev.failed) final_error = ev.error;
+    prev = step.after;
+    cur = std::move(ev.after);
+    out.trace.push_back(std::move(step));
+  }
+  out.has_trace = true;
+  return cur;
+}
+
+}  // namespace
+
+trace::SpecResult check_spec(const std::string& path, const std::string& source,
+                             const CheckOptions& options) {
+  trace::SpecResult r;
+  r.file = path;
+  r.spec = std::filesystem::path(path).stem().string();
+  Diagnostics diags;
+  std::unique_ptr<ast::Spec> spec = front::read_spec(source, path, diags);
+  if (!spec || diags.has_errors()) {
+    r.error_text = render_all(diags, path, source);
+    if (r.error_text.empty()) r.error_text = fmt::format("{}: error: the spec could not be read\n", path);
+    return r;
+  }
+  r.spec = spec->name;
+  std::unique_ptr<CompiledSpec> compiled = CompiledSpec::build(*spec, options.consts, diags);
+  if (!compiled) {
+    r.error_text = render_all(diags, path, source);
+    return r;
+  }
+  Interpreter interp(*compiled);
+  State init;
+  ModelError init_error;
+  bool init_ok = interp.initial(init, init_error);
+
+  for (size_t p = 0; p < compiled->procs.size(); ++p)
+    r.lanes.push_back({compiled->procs[p].name, "process"});
+  if (compiled->has_db) r.lanes.push_back({compiled->db_name, "database"});
+  for (const auto& n : compiled->node_names) r.lanes.push_back({n, "redis"});
+  if (compiled->has_clock) r.lanes.push_back({"clock", "clock"});
+
+  if (!init_ok) {
+    // Nothing can run: the spec's initial state itself is broken.
+    trace::PropertyResult pr;
+    pr.name = init_error.assertion ? "assert" : "model_error";
+    pr.kind = init_error.assertion ? trace::PropertyKind::assertion : trace::PropertyKind::model_error;
+    pr.status = trace::Status::violated;
+    pr.expected = trace::Status::holds;
+    pr.as_expected = false;
+    pr.explanation = "in the initial state: " + init_error.message;
+    pr.has_trace = true;
+    r.properties.push_back(std::move(pr));
+    r.complete = true;
+    r.as_expected = false;
+    return r;
+  }
+
+  SpecModel model(*compiled, init);
+  r.initial = snapshot(model, init);
+  engine::SearchResult sr = engine::search(model, options.search);
+  r.complete = sr.complete;
+  r.incomplete_reason = sr.incomplete_reason;
+  r.stats.states = sr.states;
+  r.stats.transitions = sr.transitions;
+  r.stats.depth = sr.depth;
+  r.stats.seconds = sr.seconds;
+  r.stats.peak_memory_bytes = sr.peak_memory_bytes;
+  r.stats.bytes_per_state = sr.bytes_per_state;
+
+  auto expected_violated = [&](const std::string& name, engine::PropertyKind kind) {
+    for (const auto& e : spec->expects) {
+      if (e.kind == ast::ExpectKind::deadlock && kind == engine::PropertyKind::deadlock) return true;
+      if (e.kind == ast::ExpectKind::violated && e.name == name) return true;
+    }
+    return false;
+  };
+
+  bool all_as_expected = true;
+  const auto& props = model.properties();
+  for (engine::PropertyId p = 0; p < props.size(); ++p) {
+    const auto& info = props[p];
+    bool violated = p < sr.violations.size() && sr.violations[p].has_value();
+    if (info.kind == engine::PropertyKind::assertion && !compiled->has_asserts && !violated) continue;
+    trace::PropertyResult pr;
+    pr.name = info.name;
+    pr.kind = kind_of(info.kind);
+    if (const ast::PropertyDecl* d = model.decl(p)) pr.text = d->text;
+    pr.expected = expected_violated(info.name, info.kind) ? trace::Status::violated : trace::Status::holds;
+    if (info.kind == engine::PropertyKind::reachable) {
+      bool reached = p < sr.reached.size() && sr.reached[p];
+      pr.status = reached ? trace::Status::holds
+                          : sr.complete ? trace::Status::violated : trace::Status::unknown;
+      if (pr.status == trace::Status::violated) pr.explanation = "no reachable state satisfies it";
+    } else if (violated) {
+      pr.status = trace::Status::violated;
+      const engine::Counterexample& cx = *sr.violations[p];
+      pr.faults = cx.faults;
+      ModelError final_error;
+      State last = render_trace(model, init, cx, pr, final_error);
+      switch (info.kind) {
+        case engine::PropertyKind::invariant:
+          pr.explanation = model.interpreter().explain(*model.decl(p)->expr, last);
+          break;
+        case engine::PropertyKind::deadlock:
+          pr.explanation = model.deadlock_explanation(last);
+          break;
+        case engine::PropertyKind::assertion:
+        case engine::PropertyKind::model_error:
+          pr.explanation = !final_error.message.empty() ? final_error.message : model.property_error(last);
+          break;
+        case engine::PropertyKind::reachable: break;
+      }
+    } else {
+      pr.status = sr.complete ? trace::Status::holds : trace::Status::unknown;
+    }
+    pr.as_expected = pr.status == pr.expected || pr.status == trace::Status::unknown;
+    if (pr.status != pr.expected) all_as_expected = false;
+    r.properties.push_back(std::move(pr));
+  }
+  r.as_expected = sr.complete && all_as_expected;
+  return r;
+}
+
+}  // namespace lockcheck::compile

@@ -1,0 +1,98 @@
+// A resolved spec made ready to run: constants evaluated (with --const overrides), process
+// groups expanded into instances with their lowered programs, the database schema, SQL lowered
+// to the store model's IR, Redis nodes numbered, fault budgets and properties listed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "checker/base/diagnostics.h"
+#include "checker/base/string_pool.h"
+#include "checker/compile/program.h"
+#include "checker/front/ast.h"
+#include "models/sql/statement.h"
+
+namespace lockcheck::compile {
+
+struct Group {
+  const ast::Process* decl = nullptr;
+  bool array = false;     // `client[1..N]` (else a single process)
+  int64_t lo = 0;         // the first member's index (`client[lo]`)
+  int first = 0;          // global index of the first member
+  int count = 0;
+  Program program;
+  std::vector<std::string> local_names;  // declared locals, then found, row_count, sql_error
+  bool named = false;     // the spec names a member (`client[2]`): no symmetry for this group
+};
+
+struct ProcessInstance {
+  int group = 0;
+  int64_t member = 0;  // the value of `self`'s index (1..N), 0 for a single process
+  std::string name;    // "client[2]" or "expirer"
+};
+
+struct NodeGroup {
+  const ast::RedisDecl* decl = nullptr;
+  bool array = false;
+  int first = 0;
+  int count = 1;
+};
+
+// A SQL statement lowered for the store model, with the host expressions it reads.
+struct LoweredSql {
+  sql::Statement stmt;
+  std::vector<const ast::Expr*> params;  // evaluated in order into Context::params
+  std::vector<std::string> item_names;   // the returned columns' names (for trace results)
+};
+
+enum class FaultTarget { process_crash, node_restart };
+
+struct Fault {
+  const ast::FaultDecl* decl = nullptr;
+  FaultTarget target = FaultTarget::process_crash;
+  int group = 0;  // process group or node group
+  int64_t budget = 0;
+};
+
+class CompiledSpec {
+ public:
+  // Returns null with diagnostics on errors that only show once constants are known.
+  static std::unique_ptr<CompiledSpec> build(
+      const ast::Spec& spec, const std::vector<std::pair<std::string, int64_t>>& overrides,
+      Diagnostics& diags);
+
+  const ast::Spec& ast;
+  std::vector<int64_t> consts;
+  std::vector<Group> groups;
+  std::vector<ProcessInstance> procs;
+  std::vector<NodeGroup> node_groups;
+  std::vector<std::string> node_names;  // "cache", "node[1]", ...
+  bool has_db = false;
+  bool detect_deadlocks = false;
+  std::string db_name;
+  sql::Schema schema;
+  std::vector<std::vector<std::vector<Value>>> initial_rows;  // per table
+  bool has_clock = false;
+  int64_t clock_max = 0;
+  std::vector<Fault> faults;
+  int64_t total_fault_budget = -1;  // -1: none
+  bool has_asserts = false;
+  mutable StringPool pool;
+
+  const LoweredSql& lowered(const ast::SqlStmt* s) const { return sql_.at(s); }
+  // The process instance index of `group`'s member `member`, or -1 when out of range.
+  int instance(int group, int64_t member) const;
+  std::string value_text(const Value& v) const;  // "1", "'held'", "null", "true", "client[2]"
+  std::string key_text(const Value& v) const;    // Redis keys as text: lock:1
+
+ private:
+  explicit CompiledSpec(const ast::Spec& spec) : ast(spec) {}
+  std::unordered_map<const ast::SqlStmt*, LoweredSql> sql_;
+  friend class SpecBuilder;
+};
+
+}  // namespace lockcheck::compile

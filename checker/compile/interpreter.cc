@@ -1,0 +1,806 @@
+#include "checker/compile/interpreter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "checker/compile/expr_text.h"
+
+namespace lockcheck::compile {
+
+namespace {
+
+// A step that runs this many local statements without reaching an interaction is stuck in a
+// local loop: that is a bug of the spec, reported as a model error instead of hanging.
+constexpr int kMaxLocalInstructions = 100000;
+
+[[noreturn]] void fail(std::string message) {
+  throw ModelErrorException{{false, std::move(message)}};
+}
+
+Value checked_int(int64_t v, const ast::Expr& e) {
+  if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
+    fail(fmt::format("integer overflow in '{}' (line {})", expr_text(e), e.loc.line));
+  return Value::integer(v);
+}
+
+redis::Command redis_command(ast::RedisOp op) {
+  switch (op) {
+    case ast::RedisOp::get: return redis::Command::get;
+    case ast::RedisOp::set: return redis::Command::set;
+    case ast::RedisOp::del: return redis::Command::del;
+    case ast::RedisOp::exists: return redis::Command::exists;
+    case ast::RedisOp::incr: return redis::Command::incr;
+    case ast::RedisOp::decr: return redis::Command::decr;
+    case ast::RedisOp::incrby: return redis::Command::incrby;
+    case ast::RedisOp::decrby: return redis::Command::decrby;
+    case ast::RedisOp::expire: return redis::Command::expire;
+    case ast::RedisOp::ttl: return redis::Command::ttl;
+  }
+  return redis::Command::get;
+}
+
+}  // namespace
+
+struct Interpreter::Frame {
+  explicit Frame(State& state, int process = -1) : s(state), proc(process) {}
+  State& s;
+  int proc = -1;  // the acting process; -1 while evaluating a property
+  std::vector<Value> bound;  // quantifier variables, outermost first
+  int budget = kMaxLocalInstructions;
+  bool in_atomic = false;
+  bool victim = false;  // the first SQL interaction fails with deadlock_detected
+  std::vector<std::string>* results = nullptr;  // interaction results of an atomic block
+};
+
+// ---------------------------------------------------------------------------------------------
+// Processes and steps
+
+bool Interpreter::initial(State& out, ModelError& error) const {
+  out = State{};
+  try {
+    for (const auto& v : spec_.ast.vars) {
+      Frame f{out};
+      out.shared.push_back(v.init ? eval(*v.init, f) : Value::null());
+    }
+    for (const auto& v : spec_.ast.ghosts) {
+      Frame f{out};
+      out.ghosts.push_back(v.init ? eval(*v.init, f) : Value::null());
+    }
+    out.has_db = spec_.has_db;
+    if (spec_.has_db) {
+      std::string message = sql::initial_state(spec_.schema, spec_.initial_rows,
+                                               static_cast<int>(spec_.procs.size()), spec_.pool,
+                                               out.db);
+      if (!message.empty()) fail(message);
+    }
+    out.nodes.resize(spec_.node_names.size());
+    out.faults_used.assign(spec_.faults.size(), 0);
+    out.procs.resize(spec_.procs.size());
+    for (size_t p = 0; p < spec_.procs.size(); ++p) start_process(out, static_cast<int>(p));
+  } catch (const ModelErrorException& e) {
+    error = e.error;
+    return false;
+  }
+  return true;
+}
+
+void Interpreter::start_process(State& s, int p) const {
+  const Group& g = spec_.groups[spec_.procs[p].group];
+  ProcState& ps = s.procs[p];
+  ps = ProcState{};
+  ps.locals.assign(g.local_names.size(), Value::null());
+  size_t n = g.decl->locals.size();
+  ps.locals[n] = Value::boolean(false);
+  ps.locals[n + 1] = Value::integer(0);
+  ps.locals[n + 2] = Value::text(spec_.pool.intern(""));
+  Frame f{s, p};
+  for (size_t i = 0; i < n; ++i) {
+    const auto& decl = g.decl->locals[i];
+    ps.locals[i] = decl.init ? eval(*decl.init, f) : Value::null();
+  }
+  run_locals(f);
+  arrive(f);
+}
+
+void Interpreter::finish(State& s, int p) const {
+  ProcState& ps = s.procs[p];
+  ps.status = ProcStatus::done;
+  ps.pc = static_cast<int32_t>(spec_.groups[spec_.procs[p].group].program.code.size());
+  ps.wake = -1;
+  // The program ended, so its connection closes: PostgreSQL rolls back what it left open.
+  if (s.has_db && s.db.txns[p] != sql::TxnStatus::none) sql::abort(s.db, p, sql::TxnStatus::none);
+}
+
+StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim) const {
+  StepOutcome out;
+  const Program& prog = spec_.groups[spec_.procs[p].group].program;
+  ProcState& ps = s.procs[p];
+  if (ps.status != ProcStatus::running || ps.pc < 0 ||
+      ps.pc >= static_cast<int>(prog.code.size())) {
+    out.status = StepStatus::blocked;
+    return out;
+  }
+  int start = ps.pc;
+  const Instr& first = prog.code[start];
+  out.line = static_cast<int>(first.stmt->loc.line);
+  out.text = first.stmt->text;
+  Frame f{s, p};
+  f.victim = deadlock_victim;
+  try {
+    if (first.kind == InstrKind::atomic_begin) {
+      int end = first.target;
+      std::vector<std::string> results;
+      f.in_atomic = true;
+      f.results = &results;
+      ps.pc = start + 1;
+      bool first_interaction = true;
+      while (ps.status == ProcStatus::running && ps.pc > start && ps.pc < end) {
+        if (--f.budget < 0)
+          fail(fmt::format("the atomic block at line {} loops without end", out.line));
+        const Instr& in = prog.code[ps.pc];
+        exec(f, in, first_interaction && in.interaction, out);
+        if (out.status == StepStatus::blocked) {
+          if (first_interaction) return out;
+          fail(fmt::format("'{}' blocks inside an atomic block (line {}); an atomic block may "
+                           "block only at its first interaction",
+                           in.stmt->text, in.stmt->loc.line));
+        }
+        if (in.interaction) first_interaction = false;
+      }
+      std::string joined;
+      for (const auto& r : results) {
+        if (r.empty()) continue;
+        if (!joined.empty()) joined += "; ";
+        joined += r;
+      }
+      out.result = joined;
+      f.in_atomic = false;
+      f.results = nullptr;
+    } else {
+      exec(f, first, true, out);
+      if (out.status == StepStatus::blocked) return out;
+    }
+    if (ps.status == ProcStatus::running) {
+      run_locals(f);
+      arrive(f);
+    }
+  } catch (const ModelErrorException& e) {
+    out.status = StepStatus::failed;
+    out.error = e.error;
+  }
+  return out;
+}
+
+void Interpreter::run_locals(Frame& f) const {
+  const Program& prog = spec_.groups[spec_.procs[f.proc].group].program;
+  ProcState& ps = f.s.procs[f.proc];
+  StepOutcome ignored;
+  while (ps.status == ProcStatus::running) {
+    if (ps.pc >= static_cast<int>(prog.code.size())) {
+      finish(f.s, f.proc);
+      return;
+    }
+    const Instr& in = prog.code[ps.pc];
+    if (in.interaction) return;
+    if (--f.budget < 0)
+      fail(fmt::format("{} ran {} local statements without an interaction (an endless local loop "
+                       "near line {}?)",
+                       spec_.procs[f.proc].name, kMaxLocalInstructions, in.stmt->loc.line));
+    exec(f, in, false, ignored);
+  }
+}
+
+void Interpreter::arrive(Frame& f) const {
+  const Program& prog = spec_.groups[spec_.procs[f.proc].group].program;
+  ProcState& ps = f.s.procs[f.proc];
+  if (ps.status != ProcStatus::running || ps.pc >= static_cast<int>(prog.code.size())) return;
+  const Instr& in = prog.code[ps.pc];
+  if (in.kind != InstrKind::sleep) return;
+  Value d = eval(*in.stmt->expr, f);
+  if (d.type != Type::int_ || d.i < 0)
+    fail(fmt::format("sleep needs a number of ticks >= 0, got {} (line {})", render_value(d),
+                     in.stmt->loc.line));
+  ps.wake = f.s.clock + d.i;
+}
+
+void Interpreter::exec(Frame& f, const Instr& in, bool first, StepOutcome& out) const {
+  ProcState& ps = f.s.procs[f.proc];
+  const ast::Stmt& st = *in.stmt;
+  auto note = [&](std::string r) {
+    if (f.results) f.results->push_back(r);
+    else if (in.interaction) out.result = std::move(r);
+  };
+  auto condition = [&](const char* what) {
+    Value c = eval(*st.expr, f);
+    if (c.type != Type::bool_)
+      fail(fmt::format("the condition of '{}' is {} ({}), not bool (line {})", st.text,
+                       type_name(c.type), render_value(c), st.loc.line));
+    (void)what;
+    return c.truthy();
+  };
+  switch (in.kind) {
+    case InstrKind::assign: {
+      Value v = eval(*st.expr, f);
+      assign(f, st.target_ref, v);
+      ++ps.pc;
+      if (in.interaction) note(fmt::format("{} = {}", st.target, render_value(v)));
+      return;
+    }
+    case InstrKind::branch: {
+      bool c = condition("branch");
+      ps.pc = c ? ps.pc + 1 : in.target;
+      if (in.interaction) note(c ? "true" : "false");
+      return;
+    }
+    case InstrKind::jump:
+      ps.pc = in.target;
+      return;
+    case InstrKind::done:
+      finish(f.s, f.proc);
+      return;
+    case InstrKind::assert_: {
+      if (!condition("assert")) {
+        std::string msg = st.message.empty() ? expr_text(*st.expr) : st.message;
+        throw ModelErrorException{
+            {true, fmt::format("assertion failed at line {}: {}", st.loc.line, msg)}};
+      }
+      ++ps.pc;
+      return;
+    }
+    case InstrKind::await_: {
+      if (!condition("await")) {
+        out.status = StepStatus::blocked;
+        out.blocked_on = BlockReason::await_;
+        return;
+      }
+      ++ps.pc;
+      return;
+    }
+    case InstrKind::sleep: {
+      if (f.in_atomic) fail(fmt::format("sleep inside an atomic block (line {})", st.loc.line));
+      if (f.s.clock < ps.wake) {
+        out.status = StepStatus::blocked;
+        out.blocked_on = BlockReason::sleep;
+        return;
+      }
+      ps.wake = -1;
+      ++ps.pc;
+      note(fmt::format("woke at {}", f.s.clock));
+      return;
+    }
+    case InstrKind::sql:
+      exec_sql(f, st, first && f.victim, out);
+      return;
+    case InstrKind::redis:
+      exec_redis(f, st, out);
+      return;
+    case InstrKind::atomic_begin:
+    case InstrKind::atomic_end:
+      ++ps.pc;
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL and Redis interactions
+
+void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutcome& out) const {
+  ProcState& ps = f.s.procs[f.proc];
+  const ast::SqlStmt& q = *st.sql;
+  const Group& g = spec_.groups[spec_.procs[f.proc].group];
+  size_t n = g.decl->locals.size();
+  auto note = [&](std::string r) {
+    if (f.results) f.results->push_back(r);
+    else out.result = std::move(r);
+  };
+  if (q.kind == ast::SqlKind::begin) {
+    sql::begin(f.s.db, f.proc);
+    ++ps.pc;
+    return;
+  }
+  if (victim) {
+    // The deadlock detector chose this transaction: its waiting statement fails and the
+    // transaction is left aborted, as PostgreSQL does.
+    f.victim = false;
+    sql::abort(f.s.db, f.proc, sql::TxnStatus::failed);
+    ps.locals[n] = Value::boolean(false);
+    ps.locals[n + 1] = Value::integer(0);
+    ps.locals[n + 2] = Value::text(spec_.pool.intern("deadlock_detected"));
+    ++ps.pc;
+    note("error: deadlock_detected");
+    return;
+  }
+  const LoweredSql& l = spec_.lowered(&q);
+  std::vector<Value> params;
+  params.reserve(l.params.size());
+  for (const ast::Expr* e : l.params) params.push_back(eval(*e, f));
+  sql::Context ctx;
+  ctx.txn = f.proc;
+  ctx.now = Value::integer(f.s.clock);
+  ctx.params = params;
+  ctx.pool = &spec_.pool;
+  sql::Result r = sql::execute(f.s.db, spec_.schema, l.stmt, ctx);
+  switch (r.outcome) {
+    case sql::Outcome::blocked:
+      out.status = StepStatus::blocked;
+      out.blocked_on = BlockReason::sql;
+      out.waits_for = r.waits_for;
+      return;
+    case sql::Outcome::model_error:
+      fail(fmt::format("{} (line {})", r.message, st.loc.line));
+    case sql::Outcome::error:
+      ps.locals[n] = Value::boolean(false);
+      ps.locals[n + 1] = Value::integer(0);
+      ps.locals[n + 2] = Value::text(spec_.pool.intern(r.sql_error));
+      ++ps.pc;
+      note("error: " + r.sql_error);
+      return;
+    case sql::Outcome::ok:
+      break;
+  }
+  bool found = l.stmt.kind == sql::StatementKind::commit ? r.committed : r.row_count > 0;
+  ps.locals[n] = Value::boolean(found);
+  ps.locals[n + 1] = Value::integer(r.row_count);
+  ps.locals[n + 2] = Value::text(spec_.pool.intern(""));
+  std::string result;
+  if (!q.into.empty()) {
+    for (size_t i = 0; i < q.into.size(); ++i) {
+      Value v = !r.rows.empty() && i < r.rows[0].size() ? r.rows[0][i] : Value::null();
+      assign(f, q.into[i].ref, v);
+      if (!result.empty()) result += ", ";
+      result += fmt::format("{} = {}", q.into[i].name, render_value(v));
+    }
+    if (r.rows.empty()) result = "no row: " + result;
+  } else {
+    switch (l.stmt.kind) {
+      case sql::StatementKind::commit:
+        result = r.committed ? "committed" : "rolled back (the transaction had failed)";
+        break;
+      case sql::StatementKind::rollback: result = "rolled back"; break;
+      case sql::StatementKind::select:
+        if (r.rows.size() == 1 && r.rows[0].size() == 1) {
+          result = fmt::format("{} = {}", l.item_names.empty() ? "value" : l.item_names[0],
+                               render_value(r.rows[0][0]));
+          break;
+        }
+        [[fallthrough]];
+      default:
+        result = fmt::format("{} row{}", r.row_count, r.row_count == 1 ? "" : "s");
+        break;
+    }
+  }
+  ++ps.pc;
+  note(result);
+}
+
+void Interpreter::exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) const {
+  ProcState& ps = f.s.procs[f.proc];
+  const ast::RedisCmd& c = *st.redis;
+  int node = node_of(c, f);
+  redis::Request req;
+  req.command = redis_command(c.op);
+  for (const auto& k : c.keys) req.keys.push_back(redis_key(k, f));
+  if (c.value) req.value = eval_word(*c.value, f);
+  switch (c.condition) {
+    case ast::SetCondition::always: req.condition = redis::SetCondition::always; break;
+    case ast::SetCondition::nx: req.condition = redis::SetCondition::nx; break;
+    case ast::SetCondition::xx: req.condition = redis::SetCondition::xx; break;
+  }
+  if (c.ttl) {
+    Value t = eval_word(*c.ttl, f);
+    if (t.type != Type::int_)
+      fail(fmt::format("the expiry of '{}' is {}, not an int (line {})", st.text,
+                       render_value(t), st.loc.line));
+    req.has_ttl = true;
+    req.ttl = t.i;
+  }
+  if ((c.op == ast::RedisOp::expire || c.op == ast::RedisOp::incrby ||
+       c.op == ast::RedisOp::decrby) &&
+      req.value.type != Type::int_)
+    fail(fmt::format("'{}' needs an integer argument, got {} (line {})", st.text,
+                     render_value(req.value), st.loc.line));
+  redis::Reply r = redis::execute(f.s.nodes[node], req, f.s.clock);
+  if (r.error) fail(fmt::format("{} (line {})", r.message, st.loc.line));
+  std::string result;
+  if (!st.target.empty()) {
+    assign(f, st.target_ref, r.value);
+    result = fmt::format("{} = {}", st.target, render_value(r.value));
+  } else if (c.op == ast::RedisOp::set) {
+    result = r.value.truthy() ? "OK" : "nil";
+  } else {
+    result = render_value(r.value);
+  }
+  ++ps.pc;
+  if (f.results) f.results->push_back(result);
+  else out.result = result;
+}
+
+int Interpreter::node_of(const ast::RedisCmd& c, Frame& f) const {
+  int gi = c.node_ref.index;
+  if (gi < 0 || gi >= static_cast<int>(spec_.node_groups.size()))
+    fail(fmt::format("unknown Redis node '{}'", c.node));
+  const NodeGroup& g = spec_.node_groups[gi];
+  if (!g.array) return g.first;
+  if (!c.node_index) fail(fmt::format("'{}' is an array of nodes: name one", c.node));
+  Value i = eval(*c.node_index, f);
+  if (i.type != Type::int_ || i.i < 1 || i.i > g.count)
+    fail(fmt::format("{}[{}] does not exist ({} is {}[1..{}]) (line {})", c.node,
+                     render_value(i), c.node, c.node, g.count, c.loc.line));
+  return g.first + static_cast<int>(i.i) - 1;
+}
+
+std::string Interpreter::word_text(const Value& v) const {
+  switch (v.type) {
+    case Type::text: return spec_.pool.text(v.i);
+    case Type::null: return "";
+    default: return spec_.value_text(v);
+  }
+}
+
+Value Interpreter::eval_word(const ast::Word& w, Frame& f) const {
+  if (w.parts.size() == 1) {
+    const ast::WordPart& p = w.parts[0];
+    if (p.is_expr) return eval(*p.expr, f);
+    int64_t n = 0;
+    const char* b = p.text.data();
+    const char* e = b + p.text.size();
+    auto [ptr, ec] = std::from_chars(b, e, n);
+    if (ec == std::errc() && ptr == e && !p.text.empty()) {
+      if (n < std::numeric_limits<int32_t>::min() || n > std::numeric_limits<int32_t>::max())
+        fail(fmt::format("integer out of range: {}", p.text));
+      return Value::integer(n);
+    }
+    return Value::text(spec_.pool.intern(p.text));
+  }
+  std::string text;
+  for (const auto& p : w.parts) text += p.is_expr ? word_text(eval(*p.expr, f)) : p.text;
+  return Value::text(spec_.pool.intern(text));
+}
+
+Value Interpreter::redis_key(const ast::Word& w, Frame& f) const {
+  Value v = eval_word(w, f);
+  if (v.type == Type::text) return v;
+  return Value::text(spec_.pool.intern(word_text(v)));
+}
+
+void Interpreter::assign(Frame& f, const ast::Ref& ref, const Value& v) const {
+  switch (ref.kind) {
+    case ast::RefKind::local:
+      f.s.procs[f.proc].locals[ref.index] = v;
+      return;
+    case ast::RefKind::builtin: {
+      size_t n = spec_.groups[spec_.procs[f.proc].group].decl->locals.size();
+      f.s.procs[f.proc].locals[n + ref.index] = v;
+      return;
+    }
+    case ast::RefKind::shared:
+      f.s.shared[ref.index] = v;
+      return;
+    case ast::RefKind::ghost:
+      f.s.ghosts[ref.index] = v;
+      return;
+    default:
+      fail("assignment to something that is not a variable");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment events
+
+void Interpreter::tick(State& s) const {
+  ++s.clock;
+  for (auto& n : s.nodes) redis::expire(n, s.clock);
+}
+
+void Interpreter::crash(State& s, int p, bool restart, ModelError& error, bool& failed) const {
+  failed = false;
+  if (s.has_db && s.db.txns[p] != sql::TxnStatus::none) sql::abort(s.db, p, sql::TxnStatus::none);
+  ProcState& ps = s.procs[p];
+  if (restart) {
+    try {
+      start_process(s, p);
+    } catch (const ModelErrorException& e) {
+      error = e.error;
+      failed = true;
+    }
+    return;
+  }
+  ps.status = ProcStatus::crashed;
+  ps.wake = -1;
+}
+
+void Interpreter::restart_node(State& s, int node) const { s.nodes[node] = redis::NodeState{}; }
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+Value Interpreter::eval(const ast::Expr& e, Frame& f) const {
+  using K = ast::ExprKind;
+  switch (e.kind) {
+    case K::int_lit: return checked_int(e.int_value, e);
+    case K::text_lit: return Value::text(spec_.pool.intern(e.text));
+    case K::bool_lit: return Value::boolean(e.int_value != 0);
+    case K::null_lit: return Value::null();
+    case K::name: {
+      const ast::Ref& r = e.ref;
+      switch (r.kind) {
+        case ast::RefKind::constant: return Value::integer(spec_.consts.at(r.index));
+        case ast::RefKind::shared: return f.s.shared.at(r.index);
+        case ast::RefKind::ghost: return f.s.ghosts.at(r.index);
+        case ast::RefKind::local:
+          if (f.proc < 0) break;
+          return f.s.procs[f.proc].locals.at(r.index);
+        case ast::RefKind::builtin: {
+          if (f.proc < 0) break;
+          size_t n = spec_.groups[spec_.procs[f.proc].group].decl->locals.size();
+          return f.s.procs[f.proc].locals.at(n + r.index);
+        }
+        case ast::RefKind::quantified:
+          if (r.index < 0 || r.index >= static_cast<int>(f.bound.size())) break;
+          return f.bound[r.index];
+        case ast::RefKind::process_group: {
+          // A single process's name is its id.
+          const Group& g = spec_.groups.at(r.index);
+          if (!g.array) return Value::pid(g.first);
+          fail(fmt::format("'{}' is a group of processes: name one, as {}[1]", e.text, e.text));
+        }
+        default: break;
+      }
+      fail(fmt::format("'{}' cannot be read here (line {})", e.text, e.loc.line));
+    }
+    case K::self:
+      if (f.proc < 0) fail("'self' is only defined inside a process");
+      return Value::pid(f.proc);
+    case K::now: return Value::integer(f.s.clock);
+    case K::unary: {
+      Value a = eval(*e.args[0], f);
+      if (e.op == ast::Op::neg) {
+        if (a.type != Type::int_)
+          fail(fmt::format("cannot negate {} in '{}' (line {})", type_name(a.type), expr_text(e),
+                           e.loc.line));
+        return checked_int(-a.i, e);
+      }
+      if (a.type != Type::bool_)
+        fail(fmt::format("'not' needs a bool, got {} in '{}' (line {})", type_name(a.type),
+                         expr_text(e), e.loc.line));
+      return Value::boolean(!a.truthy());
+    }
+    case K::binary: return eval_binary(e, f);
+    case K::index: return eval_index(e, f);
+    case K::field: return eval_field(e, f);
+    case K::quantifier: return eval_quantifier(e, f);
+    case K::subquery: return eval_subquery(e, f);
+    case K::host: return eval(*e.args[0], f);
+    case K::column:
+    case K::is_null:
+    case K::is_not_null: break;
+  }
+  fail(fmt::format("'{}' cannot be evaluated here (line {})", expr_text(e), e.loc.line));
+}
+
+Value Interpreter::eval_binary(const ast::Expr& e, Frame& f) const {
+  using ast::Op;
+  auto need_bool = [&](const Value& v, const char* op) {
+    if (v.type != Type::bool_)
+      fail(fmt::format("'{}' needs bool operands, got {} {} in '{}' (line {})", op,
+                       type_name(v.type), render_value(v), expr_text(e), e.loc.line));
+    return v.truthy();
+  };
+  switch (e.op) {
+    case Op::and_: {
+      if (!need_bool(eval(*e.args[0], f), "and")) return Value::boolean(false);
+      return Value::boolean(need_bool(eval(*e.args[1], f), "and"));
+    }
+    case Op::or_: {
+      if (need_bool(eval(*e.args[0], f), "or")) return Value::boolean(true);
+      return Value::boolean(need_bool(eval(*e.args[1], f), "or"));
+    }
+    case Op::implies: {
+      if (!need_bool(eval(*e.args[0], f), "implies")) return Value::boolean(true);
+      return Value::boolean(need_bool(eval(*e.args[1], f), "implies"));
+    }
+    default: break;
+  }
+  Value a = eval(*e.args[0], f);
+  Value b = eval(*e.args[1], f);
+  switch (e.op) {
+    case Op::eq: return Value::boolean(a == b);
+    case Op::ne: return Value::boolean(!(a == b));
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge: {
+      int cmp = 0;
+      if (a.type == Type::int_ && b.type == Type::int_) {
+        cmp = a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+      } else if (a.type == Type::text && b.type == Type::text) {
+        int c = spec_.pool.text(a.i).compare(spec_.pool.text(b.i));
+        cmp = c < 0 ? -1 : c > 0 ? 1 : 0;
+      } else {
+        fail(fmt::format("cannot order {} {} and {} {} in '{}' (line {})", type_name(a.type),
+                         render_value(a), type_name(b.type), render_value(b), expr_text(e),
+                         e.loc.line));
+      }
+      bool r = e.op == Op::lt ? cmp < 0 : e.op == Op::le ? cmp <= 0 : e.op == Op::gt ? cmp > 0 : cmp >= 0;
+      return Value::boolean(r);
+    }
+    default: break;
+  }
+  if (a.type != Type::int_ || b.type != Type::int_)
+    fail(fmt::format("arithmetic on {} {} and {} {} in '{}' (line {})", type_name(a.type),
+                     render_value(a), type_name(b.type), render_value(b), expr_text(e),
+                     e.loc.line));
+  switch (e.op) {
+    case Op::add: return checked_int(a.i + b.i, e);
+    case Op::sub: return checked_int(a.i - b.i, e);
+    case Op::mul: return checked_int(a.i * b.i, e);
+    case Op::div:
+      if (b.i == 0) fail(fmt::format("division by zero in '{}' (line {})", expr_text(e), e.loc.line));
+      return checked_int(a.i / b.i, e);
+    case Op::mod:
+      if (b.i == 0) fail(fmt::format("division by zero in '{}' (line {})", expr_text(e), e.loc.line));
+      return checked_int(a.i % b.i, e);
+    default: break;
+  }
+  fail(fmt::format("unknown operator in '{}'", expr_text(e)));
+}
+
+Value Interpreter::eval_index(const ast::Expr& e, Frame& f) const {
+  const ast::Expr& base = *e.args[0];
+  auto key_of = [&](const Value& v) {
+    if (v.type == Type::text) return v;
+    return Value::text(spec_.pool.intern(word_text(v)));
+  };
+  if (base.kind == ast::ExprKind::name && base.ref.kind == ast::RefKind::process_group) {
+    Value m = eval(*e.args[1], f);
+    int gi = base.ref.index;
+    const Group& g = spec_.groups.at(gi);
+    int p = m.type == Type::int_ ? spec_.instance(gi, m.i) : -1;
+    if (p < 0)
+      fail(fmt::format("{}[{}] does not exist ({} is {}[{}..{}]) (line {})", base.text,
+                       render_value(m), base.text, base.text, g.lo, g.lo + g.count - 1,
+                       e.loc.line));
+    return Value::pid(p);
+  }
+  if (base.kind == ast::ExprKind::name && base.ref.kind == ast::RefKind::redis_node) {
+    const NodeGroup& g = spec_.node_groups.at(base.ref.index);
+    if (g.array) fail(fmt::format("'{}' is an array of nodes: name one, as {}[1]", base.text, base.text));
+    Value key = key_of(eval(*e.args[1], f));
+    return redis::lookup(f.s.nodes[g.first], key, f.s.clock);
+  }
+  if (base.kind == ast::ExprKind::index && base.args[0]->kind == ast::ExprKind::name &&
+      base.args[0]->ref.kind == ast::RefKind::redis_node) {
+    const NodeGroup& g = spec_.node_groups.at(base.args[0]->ref.index);
+    Value i = eval(*base.args[1], f);
+    if (i.type != Type::int_ || i.i < 1 || i.i > g.count)
+      fail(fmt::format("{}[{}] does not exist (line {})", base.args[0]->text, render_value(i),
+                       e.loc.line));
+    Value key = key_of(eval(*e.args[1], f));
+    return redis::lookup(f.s.nodes[g.first + i.i - 1], key, f.s.clock);
+  }
+  fail(fmt::format("'{}' cannot be indexed (line {})", expr_text(base), e.loc.line));
+}
+
+Value Interpreter::eval_field(const ast::Expr& e, Frame& f) const {
+  Value p = eval(*e.args[0], f);
+  if (p.type != Type::pid || p.i < 0 || p.i >= static_cast<int64_t>(spec_.procs.size()))
+    fail(fmt::format("'{}' is {}, not a process (line {})", expr_text(*e.args[0]), render_value(p),
+                     e.loc.line));
+  const ProcState& ps = f.s.procs[p.i];
+  if (e.text == "done") return Value::boolean(ps.status == ProcStatus::done);
+  if (e.text == "crashed") return Value::boolean(ps.status == ProcStatus::crashed);
+  const Group& g = spec_.groups[spec_.procs[p.i].group];
+  for (size_t i = 0; i < g.local_names.size(); ++i)
+    if (g.local_names[i] == e.text) return ps.locals[i];
+  fail(fmt::format("{} has no local '{}' (line {})", spec_.procs[p.i].name, e.text, e.loc.line));
+}
+
+Value Interpreter::eval_quantifier(const ast::Expr& e, Frame& f) const {
+  int gi = e.ref.index;
+  if (gi < 0 || gi >= static_cast<int>(spec_.groups.size()))
+    fail(fmt::format("unknown process group '{}'", e.group));
+  const Group& g = spec_.groups[gi];
+  int64_t count = 0;
+  for (int m = 0; m < g.count; ++m) {
+    f.bound.push_back(Value::pid(g.first + m));
+    Value v = eval(*e.args[0], f);
+    f.bound.pop_back();
+    if (v.type != Type::bool_)
+      fail(fmt::format("the body of '{}' is {}, not bool (line {})", expr_text(e),
+                       type_name(v.type), e.loc.line));
+    if (v.truthy()) ++count;
+    if (e.quant == ast::Quant::all && !v.truthy()) return Value::boolean(false);
+    if (e.quant == ast::Quant::some && v.truthy()) return Value::boolean(true);
+  }
+  if (e.quant == ast::Quant::all) return Value::boolean(true);
+  if (e.quant == ast::Quant::some) return Value::boolean(false);
+  return Value::integer(count);
+}
+
+Value Interpreter::eval_subquery(const ast::Expr& e, Frame& f) const {
+  if (!e.select || !f.s.has_db) fail("a subquery needs a database");
+  const LoweredSql& l = spec_.lowered(e.select.get());
+  std::vector<Value> params;
+  for (const ast::Expr* p : l.params) params.push_back(eval(*p, f));
+  sql::Context ctx;
+  ctx.txn = -1;
+  ctx.now = Value::integer(f.s.clock);
+  ctx.params = params;
+  ctx.pool = &spec_.pool;
+  std::string error;
+  Value v = sql::scalar_query(f.s.db, spec_.schema, l.stmt, ctx, error);
+  if (!error.empty()) fail(fmt::format("{} in '{}' (line {})", error, expr_text(e), e.loc.line));
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+bool Interpreter::holds(const ast::Expr& e, const State& s, ModelError& error) const {
+  Frame f{const_cast<State&>(s)};  // properties only read
+  try {
+    Value v = eval(e, f);
+    if (v.type != Type::bool_)
+      fail(fmt::format("the property '{}' is {}, not bool", expr_text(e), type_name(v.type)));
+    return v.truthy();
+  } catch (const ModelErrorException& x) {
+    error = x.error;
+    return false;
+  }
+}
+
+void Interpreter::collect_leaves(const ast::Expr& e, Frame& f,
+                                 std::vector<std::string>& out) const {
+  using K = ast::ExprKind;
+  auto add = [&](const ast::Expr& leaf) {
+    std::string text;
+    try {
+      text = fmt::format("{} = {}", expr_text(leaf), render_value(eval(leaf, f)));
+    } catch (const ModelErrorException& x) {
+      text = fmt::format("{}: {}", expr_text(leaf), x.error.message);
+    }
+    if (std::find(out.begin(), out.end(), text) == out.end()) out.push_back(text);
+  };
+  switch (e.kind) {
+    case K::name:
+      if (e.ref.kind == ast::RefKind::shared || e.ref.kind == ast::RefKind::ghost) add(e);
+      return;
+    case K::now:
+    case K::subquery:
+    case K::field:
+    case K::index:
+      add(e);
+      return;
+    case K::quantifier:
+      add(e);
+      return;
+    default:
+      for (const auto& a : e.args) collect_leaves(*a, f, out);
+  }
+}
+
+std::string Interpreter::explain(const ast::Expr& e, const State& s) const {
+  Frame f{const_cast<State&>(s)};
+  std::vector<std::string> leaves;
+  collect_leaves(e, f, leaves);
+  std::string out;
+  for (const auto& l : leaves) {
+    if (!out.empty()) out += ", ";
+    out += l;
+  }
+  return out;
+}
+
+const ast::Stmt* Interpreter::next_statement(const State& s, int p) const {
+  const Program& prog = spec_.groups[spec_.procs[p].group].program;
+  const ProcState& ps = s.procs[p];
+  if (ps.status != ProcStatus::running || ps.pc < 0 ||
+      ps.pc >= static_cast<int>(prog.code.size()))
+    return nullptr;
+  return prog.code[ps.pc].stmt;
+}
+
+}  // namespace lockcheck::compile

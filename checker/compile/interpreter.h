@@ -1,0 +1,92 @@
+// Runs the spec's semantics on a State: host expressions, process steps (§3), SQL and Redis
+// interactions through the store models, and the environment's events (ticks, faults, the
+// deadlock detector's aborts). It is the only place that knows what a step is.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/compile/compiled_spec.h"
+#include "checker/compile/state.h"
+
+namespace lockcheck::compile {
+
+// A model error or failed assertion found while running a step or evaluating a property.
+struct ModelError {
+  bool assertion = false;
+  std::string message;
+};
+
+enum class StepStatus { ran, blocked, failed };
+
+enum class BlockReason { none, sql, await_, sleep };
+
+struct StepOutcome {
+  StepStatus status = StepStatus::ran;
+  ModelError error;              // failed
+  BlockReason blocked_on = BlockReason::none;
+  std::vector<int> waits_for;    // blocked on SQL: the transactions it waits on
+  int line = 0;                  // the interaction's source line
+  std::string text;              // the interaction's text
+  std::string result;            // what it returned, for traces
+};
+
+class Interpreter {
+ public:
+  explicit Interpreter(const CompiledSpec& spec) : spec_(spec) {}
+
+  // The initial state, or a model error (e.g. a full table, a failing local at start).
+  bool initial(State& out, ModelError& error) const;
+
+  // Process p's next step. With `deadlock_victim`, the step's first interaction (a blocked SQL
+  // statement) fails with deadlock_detected instead of running: the detector's abort.
+  StepOutcome step(State& s, int p, bool deadlock_victim = false) const;
+  // The clock's tick (the caller checks clock < max).
+  void tick(State& s) const;
+  // Crashes process p (rolling back its transaction), restarting it when `restart`.
+  void crash(State& s, int p, bool restart, ModelError& error, bool& failed) const;
+  // A Redis node comes back empty.
+  void restart_node(State& s, int node) const;
+
+  // Evaluates a property's expression in state s.
+  bool holds(const ast::Expr& e, const State& s, ModelError& error) const;
+  // "sold = 2, (SELECT COUNT(*) FROM bookings) = 3": the values a property read.
+  std::string explain(const ast::Expr& e, const State& s) const;
+
+  // Where process p stands: its next interaction (line, text), or done/crashed.
+  const ast::Stmt* next_statement(const State& s, int p) const;
+
+ private:
+  struct Frame;
+  const CompiledSpec& spec_;
+
+  void start_process(State& s, int p) const;
+  void finish(State& s, int p) const;
+  void run_locals(Frame& f) const;
+  void exec(Frame& f, const Instr& in, bool first, StepOutcome& out) const;
+  void exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutcome& out) const;
+  void exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) const;
+  void arrive(Frame& f) const;  // sets a sleep's wake-up time when the process reaches one
+
+  Value eval(const ast::Expr& e, Frame& f) const;
+  Value eval_binary(const ast::Expr& e, Frame& f) const;
+  Value eval_index(const ast::Expr& e, Frame& f) const;
+  Value eval_field(const ast::Expr& e, Frame& f) const;
+  Value eval_quantifier(const ast::Expr& e, Frame& f) const;
+  Value eval_subquery(const ast::Expr& e, Frame& f) const;
+  Value eval_word(const ast::Word& w, Frame& f) const;
+  Value redis_key(const ast::Word& w, Frame& f) const;
+  int node_of(const ast::RedisCmd& c, Frame& f) const;
+  void assign(Frame& f, const ast::Ref& ref, const Value& v) const;
+  std::string render_value(const Value& v) const { return spec_.value_text(v); }
+  std::string word_text(const Value& v) const;
+  void collect_leaves(const ast::Expr& e, Frame& f, std::vector<std::string>& out) const;
+};
+
+// Thrown inside the interpreter only; caught at step and property boundaries.
+struct ModelErrorException {
+  ModelError error;
+};
+
+}  // namespace lockcheck::compile

@@ -1,0 +1,299 @@
+#include "checker/compile/spec_model.h"
+
+#include <fmt/format.h>
+
+#include "models/sql/wait_for_graph.h"
+
+namespace lockcheck::compile {
+
+namespace {
+
+// Choices are numbered so that process steps come first, then the tick, the deadlock
+// detector's aborts and the faults: the lexicographic tie-break among shortest traces prefers
+// process steps, and then lower-numbered processes.
+enum ChoiceKind : uint32_t { kStep = 0, kTick = 1, kAbort = 2, kFault = 3 };
+
+engine::Choice make_choice(ChoiceKind kind, uint32_t a, uint32_t b) {
+  return (static_cast<uint32_t>(kind) << 24) | (a << 12) | b;
+}
+ChoiceKind choice_kind(engine::Choice c) { return static_cast<ChoiceKind>(c >> 24); }
+uint32_t choice_a(engine::Choice c) { return (c >> 12) & 0xfff; }
+uint32_t choice_b(engine::Choice c) { return c & 0xfff; }
+
+}  // namespace
+
+SpecModel::SpecModel(const CompiledSpec& spec, State initial) : spec_(spec), interp_(spec) {
+  initial_bytes_ = initial.encode(spec_.pool);
+  for (const auto& p : spec_.ast.properties) {
+    if (p.kind == ast::PropertyKind::eventually) continue;  // phase 2: refused earlier
+    engine::PropertyInfo info;
+    info.name = p.name;
+    info.kind = p.kind == ast::PropertyKind::reachable ? engine::PropertyKind::reachable
+                                                       : engine::PropertyKind::invariant;
+    properties_.push_back(info);
+    decls_.push_back(&p);
+  }
+  deadlock_id_ = static_cast<engine::PropertyId>(properties_.size());
+  properties_.push_back({"deadlock", engine::PropertyKind::deadlock});
+  assert_id_ = static_cast<engine::PropertyId>(properties_.size());
+  properties_.push_back({"assert", engine::PropertyKind::assertion});
+  model_error_id_ = static_cast<engine::PropertyId>(properties_.size());
+  properties_.push_back({"model_error", engine::PropertyKind::model_error});
+}
+
+State SpecModel::decode(std::string_view bytes) const {
+  return State::decode(bytes, spec_.schema, spec_.has_db);
+}
+
+bool SpecModel::fault_budget_left(const State& s, size_t fault) const {
+  if (s.faults_used[fault] >= spec_.faults[fault].budget) return false;
+  return spec_.total_fault_budget < 0 || s.faults_total < spec_.total_fault_budget;
+}
+
+std::vector<SpecModel::Probe> SpecModel::probe(const State& s) const {
+  std::vector<Probe> out(s.procs.size());
+  for (size_t p = 0; p < s.procs.size(); ++p) {
+    if (s.procs[p].status != ProcStatus::running) continue;
+    State copy = s;
+    StepOutcome o = interp_.step(copy, static_cast<int>(p));
+    out[p].enabled = o.status != StepStatus::blocked;
+    out[p].blocked_on = o.blocked_on;
+    out[p].waits_for = std::move(o.waits_for);
+  }
+  return out;
+}
+
+std::vector<int> SpecModel::cycle(const std::vector<Probe>& probes) const {
+  std::vector<std::pair<int, int>> edges;
+  for (size_t p = 0; p < probes.size(); ++p)
+    if (probes[p].blocked_on == BlockReason::sql)
+      for (int q : probes[p].waits_for) edges.emplace_back(static_cast<int>(p), q);
+  if (edges.empty()) return {};
+  return sql::find_cycle(static_cast<int>(probes.size()), edges);
+}
+
+std::vector<int> SpecModel::cycle_members(const std::vector<Probe>& probes) const {
+  std::vector<std::pair<int, int>> edges;
+  for (size_t p = 0; p < probes.size(); ++p)
+    if (probes[p].blocked_on == BlockReason::sql)
+      for (int q : probes[p].waits_for) edges.emplace_back(static_cast<int>(p), q);
+  if (edges.empty()) return {};
+  return sql::nodes_on_cycles(static_cast<int>(probes.size()), edges);
+}
+
+void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) const {
+  State s = decode(bytes);
+  // Process steps.
+  for (size_t p = 0; p < s.procs.size(); ++p) {
+    if (s.procs[p].status != ProcStatus::running) continue;
+    State next = s;
+    StepOutcome o = interp_.step(next, static_cast<int>(p));
+    engine::Choice c = make_choice(kStep, 0, static_cast<uint32_t>(p));
+    if (o.status == StepStatus::blocked) continue;
+    if (o.status == StepStatus::failed) {
+      sink.failure(c, false, o.error.assertion ? assert_id_ : model_error_id_);
+      continue;
+    }
+    sink.state(c, false, next.encode(spec_.pool));
+  }
+  // The clock.
+  if (spec_.has_clock && s.clock < spec_.clock_max) {
+    State next = s;
+    interp_.tick(next);
+    sink.state(make_choice(kTick, 0, 0), false, next.encode(spec_.pool));
+  }
+  // The deadlock detector.
+  if (spec_.detect_deadlocks) {
+    std::vector<Probe> probes = probe(s);
+    for (int p : cycle_members(probes)) {
+      State next = s;
+      StepOutcome o = interp_.step(next, p, /*deadlock_victim=*/true);
+      engine::Choice c = make_choice(kAbort, 0, static_cast<uint32_t>(p));
+      if (o.status == StepStatus::blocked) continue;
+      if (o.status == StepStatus::failed) {
+        sink.failure(c, false, o.error.assertion ? assert_id_ : model_error_id_);
+        continue;
+      }
+      sink.state(c, false, next.encode(spec_.pool));
+    }
+  }
+  // Faults.
+  for (size_t fi = 0; fi < spec_.faults.size(); ++fi) {
+    if (!fault_budget_left(s, fi)) continue;
+    const Fault& fault = spec_.faults[fi];
+    if (fault.target == FaultTarget::process_crash) {
+      const Group& g = spec_.groups[fault.group];
+      for (int m = 0; m < g.count; ++m) {
+        int p = g.first + m;
+        if (s.procs[p].status != ProcStatus::running) continue;
+        State next = s;
+        ModelError error;
+        bool failed = false;
+        interp_.crash(next, p, fault.decl->restart, error, failed);
+        engine::Choice c = make_choice(kFault, static_cast<uint32_t>(fi), static_cast<uint32_t>(p));
+        if (failed) {
+          sink.failure(c, true, error.assertion ? assert_id_ : model_error_id_);
+          continue;
+        }
+        ++next.faults_used[fi];
+        ++next.faults_total;
+        sink.state(c, true, next.encode(spec_.pool));
+      }
+    } else {
+      const NodeGroup& g = spec_.node_groups[fault.group];
+      for (int m = 0; m < g.count; ++m) {
+        int node = g.first + m;
+        // Restarting an empty node changes nothing but the budget: it is not offered.
+        if (s.nodes[node].entries.empty()) continue;
+        State next = s;
+        interp_.restart_node(next, node);
+        ++next.faults_used[fi];
+        ++next.faults_total;
+        sink.state(make_choice(kFault, static_cast<uint32_t>(fi), static_cast<uint32_t>(node)),
+                   true, next.encode(spec_.pool));
+      }
+    }
+  }
+}
+
+bool SpecModel::apply(const State& s, engine::Choice c, Event& out) const {
+  out = Event{};
+  out.after = s;
+  uint32_t a = choice_a(c), b = choice_b(c);
+  switch (choice_kind(c)) {
+    case kStep:
+    case kAbort: {
+      if (b >= s.procs.size() || s.procs[b].status != ProcStatus::running) return false;
+      bool victim = choice_kind(c) == kAbort;
+      StepOutcome o = interp_.step(out.after, static_cast<int>(b), victim);
+      if (o.status == StepStatus::blocked) return false;
+      out.actor = spec_.procs[b].name;
+      out.kind = victim ? trace::StepKind::abort : trace::StepKind::statement;
+      out.line = o.line;
+      out.text = o.text;
+      out.result = victim ? "aborted by the deadlock detector: " + o.result : o.result;
+      if (o.status == StepStatus::failed) {
+        out.failed = true;
+        out.error = o.error;
+        out.after = s;
+        out.result = o.error.message;
+      }
+      return true;
+    }
+    case kTick:
+      if (!spec_.has_clock || s.clock >= spec_.clock_max) return false;
+      interp_.tick(out.after);
+      out.actor = "clock";
+      out.kind = trace::StepKind::tick;
+      out.text = "tick";
+      out.result = fmt::format("now = {}", out.after.clock);
+      return true;
+    case kFault: {
+      if (a >= spec_.faults.size() || !fault_budget_left(s, a)) return false;
+      const Fault& fault = spec_.faults[a];
+      out.kind = trace::StepKind::fault;
+      out.fault = true;
+      out.line = static_cast<int>(fault.decl->loc.line);
+      if (fault.target == FaultTarget::process_crash) {
+        if (b >= s.procs.size() || s.procs[b].status != ProcStatus::running) return false;
+        bool failed = false;
+        interp_.crash(out.after, static_cast<int>(b), fault.decl->restart, out.error, failed);
+        out.actor = spec_.procs[b].name;
+        out.text = fmt::format("crash {}{}", spec_.procs[b].name,
+                               fault.decl->restart ? " (restarts)" : "");
+        out.result = fault.decl->restart ? "restarted from the top" : "crashed";
+        if (failed) {
+          out.failed = true;
+          out.after = s;
+          out.result = out.error.message;
+          return true;
+        }
+      } else {
+        if (b >= s.nodes.size() || s.nodes[b].entries.empty()) return false;
+        interp_.restart_node(out.after, static_cast<int>(b));
+        out.actor = spec_.node_names[b];
+        out.text = fmt::format("restart {}", spec_.node_names[b]);
+        out.result = "came back empty";
+      }
+      ++out.after.faults_used[a];
+      ++out.after.faults_total;
+      return true;
+    }
+  }
+  return false;
+}
+
+void SpecModel::evaluate(std::string_view bytes, engine::StateReport& out) const {
+  State s = decode(bytes);
+  for (engine::PropertyId p = 0; p < decls_.size(); ++p) {
+    ModelError error;
+    bool ok = interp_.holds(*decls_[p]->expr, s, error);
+    if (!error.message.empty()) {
+      out.violated.push_back(model_error_id_);
+      continue;
+    }
+    if (properties_[p].kind == engine::PropertyKind::reachable) {
+      if (ok) out.satisfied.push_back(p);
+    } else if (!ok) {
+      out.violated.push_back(p);
+    }
+  }
+  if (!deadlock_explanation(s).empty()) out.violated.push_back(deadlock_id_);
+}
+
+std::string SpecModel::property_error(const State& s) const {
+  for (const auto* d : decls_) {
+    ModelError error;
+    interp_.holds(*d->expr, s, error);
+    if (!error.message.empty()) return fmt::format("property '{}': {}", d->name, error.message);
+  }
+  return "";
+}
+
+std::string SpecModel::deadlock_explanation(const State& s) const {
+  if (s.procs.empty()) return "";
+  std::vector<Probe> probes = probe(s);
+  auto where = [&](int p) {
+    const ast::Stmt* st = interp_.next_statement(s, p);
+    return st ? fmt::format("line {}: {}", st->loc.line, st->text) : std::string("done");
+  };
+  std::vector<int> cyc = cycle(probes);
+  if (!cyc.empty()) {
+    if (spec_.detect_deadlocks) return "";  // the detector will abort one of them
+    std::string out = "wait-for cycle: ";
+    for (size_t i = 0; i < cyc.size(); ++i) {
+      int p = cyc[i];
+      int q = cyc[(i + 1) % cyc.size()];
+      if (i) out += "; ";
+      out += fmt::format("{} ({}) waits for {}", spec_.procs[p].name, where(p), spec_.procs[q].name);
+    }
+    return out;
+  }
+  bool any_enabled = false, any_stuck = false, any_sleeping = false;
+  for (const auto& pr : probes) {
+    any_enabled = any_enabled || pr.enabled;
+    any_stuck = any_stuck || pr.blocked_on == BlockReason::sql || pr.blocked_on == BlockReason::await_;
+    any_sleeping = any_sleeping || pr.blocked_on == BlockReason::sleep;
+  }
+  if (any_enabled || !any_stuck) return "";
+  if (spec_.has_clock && s.clock < spec_.clock_max) return "";  // a tick can run
+  if (spec_.has_clock && any_sleeping) return "";               // the time horizon
+  std::string out = "no step can run: ";
+  bool first = true;
+  for (size_t p = 0; p < probes.size(); ++p) {
+    if (probes[p].blocked_on == BlockReason::none) continue;
+    if (!first) out += "; ";
+    first = false;
+    out += fmt::format("{} is blocked at {}", spec_.procs[p].name, where(static_cast<int>(p)));
+    if (!probes[p].waits_for.empty()) {
+      out += " waiting for";
+      for (int q : probes[p].waits_for) {
+        out += " " + spec_.procs[q].name;
+        if (s.procs[q].status == ProcStatus::done) out += " (done, transaction still open)";
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace lockcheck::compile

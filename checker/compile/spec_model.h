@@ -1,0 +1,81 @@
+// The spec as an engine::Model: process steps, ticks, deadlock-detector aborts and fault events
+// as numbered transitions, and the spec's properties plus the built-in ones (deadlock, assert,
+// model_error). It also re-runs single transitions to render traces.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "checker/compile/compiled_spec.h"
+#include "checker/compile/interpreter.h"
+#include "checker/compile/state.h"
+#include "checker/engine/model.h"
+#include "checker/trace/check_result.h"
+
+namespace lockcheck::compile {
+
+// What one transition did, for traces.
+struct Event {
+  std::string actor;
+  trace::StepKind kind = trace::StepKind::statement;
+  bool fault = false;
+  int line = 0;
+  std::string text;
+  std::string result;
+  bool failed = false;  // an assertion or model error: no next state
+  ModelError error;
+  State after;
+};
+
+class SpecModel : public engine::Model {
+ public:
+  SpecModel(const CompiledSpec& spec, State initial);
+
+  std::string initial() const override { return initial_bytes_; }
+  void successors(std::string_view state, engine::SuccessorSink& sink) const override;
+  const std::vector<engine::PropertyInfo>& properties() const override { return properties_; }
+  void evaluate(std::string_view state, engine::StateReport& out) const override;
+
+  State decode(std::string_view bytes) const;
+  std::string encode(State s) const { return s.encode(spec_.pool); }
+  // Re-runs transition `c` from `s`; false when `c` is not enabled there.
+  bool apply(const State& s, engine::Choice c, Event& out) const;
+
+  // Property ids.
+  engine::PropertyId deadlock_id() const { return deadlock_id_; }
+  engine::PropertyId assert_id() const { return assert_id_; }
+  engine::PropertyId model_error_id() const { return model_error_id_; }
+  // The spec's property behind an id, or null for the built-in ones.
+  const ast::PropertyDecl* decl(engine::PropertyId p) const {
+    return p < decls_.size() ? decls_[p] : nullptr;
+  }
+
+  // Why a state is deadlocked ("" when it is not).
+  std::string deadlock_explanation(const State& s) const;
+  // The first model error met while evaluating properties in s ("" when none).
+  std::string property_error(const State& s) const;
+  const Interpreter& interpreter() const { return interp_; }
+  const CompiledSpec& spec() const { return spec_; }
+
+ private:
+  struct Probe {
+    bool enabled = false;
+    BlockReason blocked_on = BlockReason::none;
+    std::vector<int> waits_for;
+  };
+  std::vector<Probe> probe(const State& s) const;
+  std::vector<int> cycle(const std::vector<Probe>& probes) const;
+  std::vector<int> cycle_members(const std::vector<Probe>& probes) const;
+  bool fault_budget_left(const State& s, size_t fault) const;
+
+  const CompiledSpec& spec_;
+  Interpreter interp_;
+  std::string initial_bytes_;
+  std::vector<engine::PropertyInfo> properties_;
+  std::vector<const ast::PropertyDecl*> decls_;
+  engine::PropertyId deadlock_id_ = 0;
+  engine::PropertyId assert_id_ = 0;
+  engine::PropertyId model_error_id_ = 0;
+};
+
+}  // namespace lockcheck::compile
