@@ -14,16 +14,26 @@ constexpr int64_t kIntMax = 2147483647LL;
 
 const char* command_name(Command c) {
   switch (c) {
-    case Command::get: return "get";
-    case Command::set: return "set";
-    case Command::del: return "del";
-    case Command::exists: return "exists";
-    case Command::incr: return "incr";
-    case Command::decr: return "decr";
-    case Command::incrby: return "incrby";
-    case Command::decrby: return "decrby";
-    case Command::expire: return "expire";
-    case Command::ttl: return "ttl";
+    case Command::get:
+      return "get";
+    case Command::set:
+      return "set";
+    case Command::del:
+      return "del";
+    case Command::exists:
+      return "exists";
+    case Command::incr:
+      return "incr";
+    case Command::decr:
+      return "decr";
+    case Command::incrby:
+      return "incrby";
+    case Command::decrby:
+      return "decrby";
+    case Command::expire:
+      return "expire";
+    case Command::ttl:
+      return "ttl";
   }
   return "?";
 }
@@ -158,7 +168,8 @@ NodeState NodeState::decode(ByteReader& r) {
 }
 
 void expire(NodeState& node, int64_t now) {
-  std::erase_if(node.entries, [now](const Entry& e) { return e.deadline >= 0 && e.deadline <= now; });
+  std::erase_if(node.entries,
+                [now](const Entry& e) { return e.deadline >= 0 && e.deadline <= now; });
 }
 
 Value lookup(const NodeState& node, const Value& key, int64_t now) {
@@ -186,7 +197,8 @@ Reply execute(NodeState& node, const Request& request, int64_t now) {
       r.value = it == node.entries.end() ? Value::null() : it->value;
       return r;
     }
-    case Command::set: return set(node, request, now);
+    case Command::set:
+      return set(node, request, now);
     case Command::del: {
       int64_t removed = 0;
       for (const Value& k : request.keys) removed += remove(node, k) ? 1 : 0;
@@ -202,8 +214,10 @@ Reply execute(NodeState& node, const Request& request, int64_t now) {
     case Command::incr:
     case Command::decr:
     case Command::incrby:
-    case Command::decrby: return add(node, request);
-    case Command::expire: return expire_command(node, request, now);
+    case Command::decrby:
+      return add(node, request);
+    case Command::expire:
+      return expire_command(node, request, now);
     case Command::ttl: {
       auto it = find(node, key);
       if (it == node.entries.end()) {

@@ -176,8 +176,7 @@ TEST_F(RedisTest, IncrOverflowIsAModelError) {
   EXPECT_EQ(Simple(Command::get, {"n"}).value, Value::integer(2147483647));
   Set("m", Value::integer(-2147483648LL));
   EXPECT_TRUE(Simple(Command::decr, {"m"}).error);
-  EXPECT_EQ(Simple(Command::decrby, {"m"}, Value::integer(-1)).value,
-            Value::integer(-2147483647));
+  EXPECT_EQ(Simple(Command::decrby, {"m"}, Value::integer(-1)).value, Value::integer(-2147483647));
 }
 
 TEST_F(RedisTest, TtlValues) {

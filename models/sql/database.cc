@@ -52,53 +52,80 @@ int compare_records(const RowRecord& a, const RowRecord& b, const StringPool* po
 
 std::string format_value(const Value& v, const StringPool* pool) {
   switch (v.type) {
-    case Type::null: return "NULL";
-    case Type::int_: return fmt::format("{}", v.i);
-    case Type::bool_: return v.i != 0 ? "true" : "false";
+    case Type::null:
+      return "NULL";
+    case Type::int_:
+      return fmt::format("{}", v.i);
+    case Type::bool_:
+      return v.i != 0 ? "true" : "false";
     case Type::text:
       return pool != nullptr ? fmt::format("'{}'", pool->text(v.i)) : fmt::format("text#{}", v.i);
-    case Type::pid: return fmt::format("pid {}", v.i);
+    case Type::pid:
+      return fmt::format("pid {}", v.i);
   }
   return "?";
 }
 
 const char* column_type_name(ColumnType t) {
   switch (t) {
-    case ColumnType::int_: return "int";
-    case ColumnType::text: return "text";
-    case ColumnType::bool_: return "bool";
-    case ColumnType::pid: return "pid";
+    case ColumnType::int_:
+      return "int";
+    case ColumnType::text:
+      return "text";
+    case ColumnType::bool_:
+      return "bool";
+    case ColumnType::pid:
+      return "pid";
   }
   return "?";
 }
 
 bool fits_column(Type v, ColumnType c) {
   switch (c) {
-    case ColumnType::int_: return v == Type::int_;
-    case ColumnType::text: return v == Type::text;
-    case ColumnType::bool_: return v == Type::bool_;
-    case ColumnType::pid: return v == Type::pid;
+    case ColumnType::int_:
+      return v == Type::int_;
+    case ColumnType::text:
+      return v == Type::text;
+    case ColumnType::bool_:
+      return v == Type::bool_;
+    case ColumnType::pid:
+      return v == Type::pid;
   }
   return false;
 }
 
 const char* op_text(Op op) {
   switch (op) {
-    case Op::add: return "+";
-    case Op::sub: return "-";
-    case Op::mul: return "*";
-    case Op::div: return "/";
-    case Op::mod: return "%";
-    case Op::eq: return "=";
-    case Op::ne: return "<>";
-    case Op::lt: return "<";
-    case Op::le: return "<=";
-    case Op::gt: return ">";
-    case Op::ge: return ">=";
-    case Op::and_: return "AND";
-    case Op::or_: return "OR";
-    case Op::neg: return "-";
-    case Op::not_: return "NOT";
+    case Op::add:
+      return "+";
+    case Op::sub:
+      return "-";
+    case Op::mul:
+      return "*";
+    case Op::div:
+      return "/";
+    case Op::mod:
+      return "%";
+    case Op::eq:
+      return "=";
+    case Op::ne:
+      return "<>";
+    case Op::lt:
+      return "<";
+    case Op::le:
+      return "<=";
+    case Op::gt:
+      return ">";
+    case Op::ge:
+      return ">=";
+    case Op::and_:
+      return "AND";
+    case Op::or_:
+      return "OR";
+    case Op::neg:
+      return "-";
+    case Op::not_:
+      return "NOT";
   }
   return "?";
 }
@@ -155,14 +182,17 @@ class Evaluator {
           case Op::sub:
           case Op::mul:
           case Op::div:
-          case Op::mod: return arith(e.op, a, b, out);
+          case Op::mod:
+            return arith(e.op, a, b, out);
           case Op::eq:
           case Op::ne:
           case Op::lt:
           case Op::le:
           case Op::gt:
-          case Op::ge: return compare(e.op, a, b, out);
-          default: return fail(fmt::format("'{}' is not a binary operator", op_text(e.op)));
+          case Op::ge:
+            return compare(e.op, a, b, out);
+          default:
+            return fail(fmt::format("'{}' is not a binary operator", op_text(e.op)));
         }
       }
     }
@@ -254,9 +284,15 @@ class Evaluator {
     int64_t r = 0;
     bool overflow = false;
     switch (op) {
-      case Op::add: overflow = __builtin_add_overflow(a.i, b.i, &r); break;
-      case Op::sub: overflow = __builtin_sub_overflow(a.i, b.i, &r); break;
-      case Op::mul: overflow = __builtin_mul_overflow(a.i, b.i, &r); break;
+      case Op::add:
+        overflow = __builtin_add_overflow(a.i, b.i, &r);
+        break;
+      case Op::sub:
+        overflow = __builtin_sub_overflow(a.i, b.i, &r);
+        break;
+      case Op::mul:
+        overflow = __builtin_mul_overflow(a.i, b.i, &r);
+        break;
       case Op::div:
       case Op::mod:
         if (b.i == 0) return fail("division by zero");
@@ -268,7 +304,8 @@ class Evaluator {
           r = op == Op::div ? a.i / b.i : a.i % b.i;
         }
         break;
-      default: return fail("malformed arithmetic");
+      default:
+        return fail("malformed arithmetic");
     }
     if (overflow || !in_int_range(r)) {
       return fail(fmt::format("integer overflow in {} {} {}", a.i, op_text(op), b.i));
@@ -283,19 +320,31 @@ class Evaluator {
       return true;
     }
     if (a.type != b.type) {
-      return fail(
-          fmt::format("cannot compare {} with {}", type_name(a.type), type_name(b.type)));
+      return fail(fmt::format("cannot compare {} with {}", type_name(a.type), type_name(b.type)));
     }
     int c = compare_values(a, b, ctx_.pool);
     bool r = false;
     switch (op) {
-      case Op::eq: r = c == 0; break;
-      case Op::ne: r = c != 0; break;
-      case Op::lt: r = c < 0; break;
-      case Op::le: r = c <= 0; break;
-      case Op::gt: r = c > 0; break;
-      case Op::ge: r = c >= 0; break;
-      default: return fail("malformed comparison");
+      case Op::eq:
+        r = c == 0;
+        break;
+      case Op::ne:
+        r = c != 0;
+        break;
+      case Op::lt:
+        r = c < 0;
+        break;
+      case Op::le:
+        r = c <= 0;
+        break;
+      case Op::gt:
+        r = c > 0;
+        break;
+      case Op::ge:
+        r = c >= 0;
+        break;
+      default:
+        return fail("malformed comparison");
     }
     out = Value::boolean(r);
     return true;
@@ -310,12 +359,14 @@ enum class LockNeed { none, shared, exclusive };
 LockNeed lock_need(const Statement& st) {
   switch (st.kind) {
     case StatementKind::update:
-    case StatementKind::delete_: return LockNeed::exclusive;
+    case StatementKind::delete_:
+      return LockNeed::exclusive;
     case StatementKind::select:
       if (st.lock == LockMode::for_update) return LockNeed::exclusive;
       if (st.lock == LockMode::for_share) return LockNeed::shared;
       return LockNeed::none;
-    default: return LockNeed::none;
+    default:
+      return LockNeed::none;
   }
 }
 
@@ -353,9 +404,7 @@ void sort_unique(std::vector<int>& v) {
 
 bool empty_slot(const RowRecord& r) { return !r.committed && !r.pending; }
 
-void drop_empty_slots(TableState& table) {
-  std::erase_if(table.rows, empty_slot);
-}
+void drop_empty_slots(TableState& table) { std::erase_if(table.rows, empty_slot); }
 
 void release_shared(RowRecord& r, int txn) { std::erase(r.shared, txn); }
 
@@ -620,9 +669,15 @@ bool aggregate(const TableSchema& ts, const std::vector<SelectItem>& items,
       }
     }
     switch (it.agg) {
-      case Aggregate::count: out.push_back(Value::integer(count)); break;
-      case Aggregate::sum: out.push_back(count == 0 ? Value::null() : Value::integer(sum)); break;
-      default: out.push_back(best); break;
+      case Aggregate::count:
+        out.push_back(Value::integer(count));
+        break;
+      case Aggregate::sum:
+        out.push_back(count == 0 ? Value::null() : Value::integer(sum));
+        break;
+      default:
+        out.push_back(best);
+        break;
     }
   }
   return true;
@@ -808,8 +863,10 @@ Result run_insert(DbState& db, const TableSchema& ts, const Statement& st, const
         if (!st.on_conflict_do_nothing) return sql_error("unique_violation");
         return Result{};  // ok, nothing inserted
       }
-      case KeyState::wait: return blocked(std::move(writers));
-      case KeyState::free: break;
+      case KeyState::wait:
+        return blocked(std::move(writers));
+      case KeyState::free:
+        break;
     }
   }
   auto used = std::count_if(table.rows.begin(), table.rows.end(),
@@ -839,10 +896,9 @@ void DbState::canonicalize(const StringPool& pool) {
     for (RowRecord& r : table.rows) {
       std::sort(r.shared.begin(), r.shared.end());
     }
-    std::stable_sort(table.rows.begin(), table.rows.end(),
-                     [&](const RowRecord& a, const RowRecord& b) {
-                       return compare_records(a, b, &pool) < 0;
-                     });
+    std::stable_sort(
+        table.rows.begin(), table.rows.end(),
+        [&](const RowRecord& a, const RowRecord& b) { return compare_records(a, b, &pool) < 0; });
   }
 }
 
@@ -916,8 +972,8 @@ std::string initial_state(const Schema& schema, const std::vector<std::vector<Ro
     }
     for (const Row& row : initial) {
       if (row.size() != ts.columns.size()) {
-        return fmt::format("a row of table '{}' has {} values for {} columns", ts.name,
-                           row.size(), ts.columns.size());
+        return fmt::format("a row of table '{}' has {} values for {} columns", ts.name, row.size(),
+                           ts.columns.size());
       }
       for (size_t c = 0; c < row.size(); ++c) {
         if (std::string e = check_store(ts, static_cast<int>(c), row[c]); !e.empty()) return e;
@@ -979,11 +1035,20 @@ Result execute(DbState& db, const Schema& schema, const Statement& st, const Con
   const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
   Result res;
   switch (st.kind) {
-    case StatementKind::select: res = run_select(db, ts, st, ctx); break;
-    case StatementKind::update: res = run_update(db, ts, st, ctx); break;
-    case StatementKind::delete_: res = run_delete(db, ts, st, ctx); break;
-    case StatementKind::insert: res = run_insert(db, ts, st, ctx); break;
-    default: return model_error("unknown statement kind");
+    case StatementKind::select:
+      res = run_select(db, ts, st, ctx);
+      break;
+    case StatementKind::update:
+      res = run_update(db, ts, st, ctx);
+      break;
+    case StatementKind::delete_:
+      res = run_delete(db, ts, st, ctx);
+      break;
+    case StatementKind::insert:
+      res = run_insert(db, ts, st, ctx);
+      break;
+    default:
+      return model_error("unknown statement kind");
   }
   if (status == TxnStatus::none) {
     // Autocommit: the statement was its own transaction. Failures left no effect behind.

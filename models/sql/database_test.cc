@@ -670,14 +670,14 @@ TEST_F(SqlTest, IntegerOverflowIsAModelErrorWithoutEffect) {
   EXPECT_EQ(r.outcome, Outcome::model_error);
   EXPECT_EQ(r.message, "integer overflow in 1 + 2147483647");
   EXPECT_EQ(db_, before);
-  EXPECT_EQ(Run(0, Select(kSeats, {0}, Bin(Op::eq, Bin(Op::mul, Col(1), Int(-2147483648LL)),
-                                          Int(0))))
-                .message,
-            "integer overflow in 5 * -2147483648");
-  EXPECT_EQ(Run(0, Select(kSeats, {0}, Bin(Op::eq, Un(Op::neg, Param(0)), Int(0))),
-                {I(-2147483648LL)})
-                .message,
-            "integer overflow in -(-2147483648)");
+  EXPECT_EQ(
+      Run(0, Select(kSeats, {0}, Bin(Op::eq, Bin(Op::mul, Col(1), Int(-2147483648LL)), Int(0))))
+          .message,
+      "integer overflow in 5 * -2147483648");
+  EXPECT_EQ(
+      Run(0, Select(kSeats, {0}, Bin(Op::eq, Un(Op::neg, Param(0)), Int(0))), {I(-2147483648LL)})
+          .message,
+      "integer overflow in -(-2147483648)");
   EXPECT_EQ(Run(0, Insert(kSeats, {Int(3), Param(0), Int(0)}), {I(3000000000LL)}).message,
             "integer overflow in column 'seats.available' (3000000000 is out of range)");
 }
@@ -739,14 +739,16 @@ TEST_F(SqlTest, ThreeValuedLogic) {
 
 TEST_F(SqlTest, AndShortCircuitsLeftToRight) {
   Ok(0, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
-  Statement st = Select(kSeats, {0}, Bin(Op::and_, Bin(Op::ne, Col(1), Int(0)),
-                                         Bin(Op::gt, Bin(Op::div, Int(10), Col(1)), Int(1))));
+  Statement st = Select(kSeats, {0},
+                        Bin(Op::and_, Bin(Op::ne, Col(1), Int(0)),
+                            Bin(Op::gt, Bin(Op::div, Int(10), Col(1)), Int(1))));
   EXPECT_EQ(Ok(0, st), (std::vector<Row>{R({I(2)})}));
 }
 
 TEST_F(SqlTest, ParamsAndNow) {
-  Result r = Run(0, Update(kSeats, {{2, Bin(Op::add, Col(2), Param(1))}, {1, Now()}},
-                           Bin(Op::eq, Col(0), Param(0))),
+  Result r = Run(0,
+                 Update(kSeats, {{2, Bin(Op::add, Col(2), Param(1))}, {1, Now()}},
+                        Bin(Op::eq, Col(0), Param(0))),
                  {I(2), I(5)});
   ASSERT_EQ(r.outcome, Outcome::ok);
   EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 2))), I(7));
@@ -779,8 +781,8 @@ TEST_F(SqlTest, Aggregates) {
   st.where = Eq(0, 99);
   Result none = Run(0, st);
   EXPECT_EQ(none.row_count, 1);
-  EXPECT_EQ(none.rows, (std::vector<Row>{R({I(0), I(0), Value::null(), Value::null(),
-                                            Value::null(), Value::null(), Value::null()})}));
+  EXPECT_EQ(none.rows, (std::vector<Row>{R({I(0), I(0), Value::null(), Value::null(), Value::null(),
+                                            Value::null(), Value::null()})}));
   st.where = IsNull(Col(0));
   EXPECT_EQ(Run(0, st).rows[0][2], Value::null()) << "SUM over only NULLs is NULL";
 }
@@ -898,7 +900,7 @@ TEST_F(SqlTest, EncodeDecodeRoundTrips) {
   Ok(0, Insert(kBookings, {Int(1), Lit(Value::pid(0)), Lit(T("held"))}));
   Ok(1, ForUpdate(kSeats, {0}, Eq(0, 2), LockMode::for_share));
   Ok(2, ForUpdate(kSeats, {0}, Eq(0, 2), LockMode::for_share));
-  Ok(1, Delete(kBookings));  // sees nothing
+  Ok(1, Delete(kBookings));                          // sees nothing
   Run(2, Insert(kSeats, {Int(1), Int(0), Int(0)}));  // waits: still open
   Ok(2, Insert(kSlots, {Int(1), Int(1), Null()}));
   abort(db_, 1, TxnStatus::failed);
@@ -910,8 +912,8 @@ TEST_F(SqlTest, EncodeDecodeRoundTrips) {
   DbState back = DbState::decode(r, schema_);
   EXPECT_TRUE(r.at_end());
   EXPECT_EQ(back, db_);
-  EXPECT_EQ(back.txns, (std::vector<TxnStatus>{TxnStatus::open, TxnStatus::failed,
-                                               TxnStatus::open}));
+  EXPECT_EQ(back.txns,
+            (std::vector<TxnStatus>{TxnStatus::open, TxnStatus::failed, TxnStatus::open}));
 }
 
 TEST_F(SqlTest, CanonicalizeDropsEmptySlots) {
@@ -926,9 +928,9 @@ TEST_F(SqlTest, InitialStateRejectsBadRows) {
   DbState out;
   EXPECT_EQ(initial_state(schema_, {{R({I(1), I(0), I(0)}), R({I(1), I(2), I(0)})}}, 1, pool_, out),
             "duplicate primary key (1) in table 'seats'");
-  EXPECT_EQ(initial_state(schema_, {{}, {}, {R({I(1), I(2), Value::null()}),
-                                             R({I(1), I(2), Value::pid(0)})}},
-                          1, pool_, out),
+  EXPECT_EQ(initial_state(
+                schema_, {{}, {}, {R({I(1), I(2), Value::null()}), R({I(1), I(2), Value::pid(0)})}},
+                1, pool_, out),
             "duplicate primary key (1, 2) in table 'slots'");
   EXPECT_EQ(initial_state(schema_, {{R({I(1), T("x"), I(0)})}}, 1, pool_, out),
             "cannot store a value of type text in int column 'seats.available'");
@@ -939,8 +941,7 @@ TEST_F(SqlTest, InitialStateRejectsBadRows) {
                             R({I(4), I(0), I(0)})}},
                           1, pool_, out),
             "table 'seats' has 4 initial rows, more than its max of 3 rows");
-  EXPECT_EQ(initial_state(schema_, {{R({I(2), I(0), I(0)}), R({I(1), I(0), I(0)})}}, 2, pool_,
-                          out),
+  EXPECT_EQ(initial_state(schema_, {{R({I(2), I(0), I(0)}), R({I(1), I(0), I(0)})}}, 2, pool_, out),
             "");
   EXPECT_EQ(out.txns.size(), 2u);
   EXPECT_EQ(out.tables[kSeats].rows[0].committed, R({I(1), I(0), I(0)}));
