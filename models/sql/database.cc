@@ -430,6 +430,11 @@ void end_transaction(DbState& db, int txn, bool commit) {
 std::vector<size_t> canonical_order(const TableState& table, const StringPool* pool) {
   std::vector<size_t> order(table.rows.size());
   std::iota(order.begin(), order.end(), size_t{0});
+  auto less = [&](const RowRecord& a, const RowRecord& b) {
+    return compare_records(a, b, pool) < 0;
+  };
+  // States come decoded in canonical order; only rows written since need sorting.
+  if (std::is_sorted(table.rows.begin(), table.rows.end(), less)) return order;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return compare_records(table.rows[a], table.rows[b], pool) < 0;
   });

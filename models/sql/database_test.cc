@@ -498,6 +498,38 @@ TEST_F(SqlTest, AbortAfterCrashRollsBackAndLeavesNoTransaction) {
   EXPECT_EQ(Run(1, Update(kSeats, {{1, Int(0)}}, Eq(0, 1))).outcome, Outcome::ok);
 }
 
+TEST_F(SqlTest, RowDeletedByAnOpenTransactionBlocksUntilItCommits) {
+  begin(db_, 0);
+  Ok(0, Delete(kSeats, Eq(0, 1)));
+  Statement take = Update(kSeats, {{1, Int(0)}}, Eq(0, 1));
+  Result r = Run(1, take);
+  EXPECT_EQ(r.outcome, Outcome::blocked);
+  EXPECT_EQ(r.waits_for, std::vector<int>{0});
+  EXPECT_EQ(Run(2, Delete(kSeats, Eq(0, 1))).waits_for, std::vector<int>{0});
+  Ok(0, Commit());
+  Result after = Run(1, take);
+  EXPECT_EQ(after.outcome, Outcome::ok);
+  EXPECT_EQ(after.row_count, 0);
+}
+
+TEST_F(SqlTest, SkipLockedForShareDoesNotSkipSharedRows) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kSeats, {0}, Eq(0, 1), LockMode::for_share));
+  Ok(0, ForUpdate(kSeats, {0}, Eq(0, 2)));
+  Statement st = ForUpdate(kSeats, {0}, std::nullopt, LockMode::for_share, WaitMode::skip_locked);
+  EXPECT_EQ(Ok(1, st), (std::vector<Row>{R({I(1)})}));
+}
+
+TEST_F(SqlTest, ModelErrorInATransactionLeavesItOpenAndUnchanged) {
+  begin(db_, 0);
+  Ok(0, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
+  DbState before = db_;
+  EXPECT_EQ(Run(0, Select(kSeats, {0}, Bin(Op::eq, Bin(Op::div, Col(0), Int(0)), Int(1)))).outcome,
+            Outcome::model_error);
+  EXPECT_EQ(db_, before);
+  EXPECT_EQ(db_.txns[0], TxnStatus::open);
+}
+
 // --- primary keys ---
 
 TEST_F(SqlTest, InsertOfAnExistingKeyIsAUniqueViolation) {
@@ -598,6 +630,18 @@ TEST_F(SqlTest, InsertWaitsOnAKeyAnotherTransactionMovedAway) {
   EXPECT_EQ(Run(1, Insert(kSeats, {Int(9), Int(4), Int(0)})).waits_for, std::vector<int>{0});
   Ok(0, Rollback());
   EXPECT_EQ(Run(1, again).sql_error, "unique_violation");
+}
+
+TEST_F(SqlTest, UpdateOfAKeyOntoAnUncommittedInsertWaits) {
+  begin(db_, 0);
+  Ok(0, Insert(kSeats, {Int(3), Int(1), Int(0)}));
+  Statement move = Update(kSeats, {{0, Int(3)}}, Eq(0, 1));
+  Result r = Run(1, move);
+  EXPECT_EQ(r.outcome, Outcome::blocked);
+  EXPECT_EQ(r.waits_for, std::vector<int>{0});
+  Ok(0, Rollback());
+  EXPECT_EQ(Run(1, move).row_count, 1);
+  EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 3))), I(1));
 }
 
 TEST_F(SqlTest, OnConflictDoNothing) {
@@ -871,6 +915,16 @@ TEST_F(SqlTest, ScalarQuerySeesCommittedDataOnly) {
   std::string error;
   scalar_query(db_, schema_, Select(kSeats, {0}, Bin(Op::div, Col(0), Int(0))), ctx, error);
   EXPECT_EQ(error, "division by zero");
+}
+
+TEST_F(SqlTest, ScalarQueryOrdersAndLimits) {
+  Statement st = Select(kSeats, {0});
+  st.order_by = 1;
+  st.order_desc = true;
+  st.limit = Int(1);
+  EXPECT_EQ(Scalar(st), I(2));
+  st.order_desc = false;
+  EXPECT_EQ(Scalar(st), I(1));
 }
 
 // --- canonical form and encoding ---
