@@ -4,7 +4,6 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -57,11 +56,9 @@ class GraphModel : public Model {
 
   // Slows successors() down, for the time-limit and progress tests.
   void set_delay(std::chrono::microseconds delay) { delay_ = delay; }
-  uint64_t successor_calls() const { return calls_.load(); }
 
   std::string initial() const override { return node(initial_); }
   void successors(std::string_view state, SuccessorSink& sink) const override {
-    calls_.fetch_add(1);
     if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
     auto it = out_.find(node_of(state));
     if (it == out_.end()) return;
@@ -107,7 +104,6 @@ class GraphModel : public Model {
   std::vector<PropertyInfo> properties_;
   std::vector<std::set<uint32_t>> nodes_;
   std::chrono::microseconds delay_{0};
-  mutable std::atomic<uint64_t> calls_{0};
 };
 
 // An unbounded model: state k (a decimal counter) goes to k+1 (choice 0) and 2k+2 (choice 1),
