@@ -1,0 +1,991 @@
+#include "checker/front/parser.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "checker/front/parser_impl.h"
+
+namespace lockcheck::front {
+
+std::unique_ptr<ast::Spec> parse(std::string_view source, Diagnostics& diags) {
+  detail::Parser parser(source, diags);
+  return parser.parse_spec();
+}
+
+namespace detail {
+
+namespace {
+
+constexpr std::array<std::string_view, 15> kTopKeywords = {
+    "spec",  "const", "var",   "ghost",  "database",  "redis",     "clock",      "timing",
+    "process", "fault", "faults", "invariant", "reachable", "eventually", "expect"};
+
+bool is_top_keyword(std::string_view w) {
+  return std::find(kTopKeywords.begin(), kTopKeywords.end(), w) != kTopKeywords.end();
+}
+
+bool is_opener(const Token& t) {
+  return t.kind == TokenKind::punct &&
+         (t.text == "(" || t.text == "[" || t.text == "{" || t.text == "${");
+}
+
+bool is_closer(const Token& t) {
+  return t.kind == TokenKind::punct && (t.text == ")" || t.text == "]" || t.text == "}");
+}
+
+}  // namespace
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string to_upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_reserved(std::string_view w) {
+  static constexpr std::array<std::string_view, 19> kReserved = {
+      "var",  "if",  "else", "while",   "break", "continue", "done", "assert", "await", "sleep",
+      "atomic", "and", "or", "not", "implies", "true", "false", "null", "self"};
+  return std::find(kReserved.begin(), kReserved.end(), w) != kReserved.end();
+}
+
+ast::ExprPtr make_expr(ast::ExprKind kind, SourceLoc loc, bool sql) {
+  auto e = std::make_unique<ast::Expr>();
+  e->kind = kind;
+  e->loc = loc;
+  e->sql = sql;
+  return e;
+}
+
+ast::ExprPtr make_error_expr(SourceLoc loc) { return make_expr(ast::ExprKind::name, loc); }
+
+ast::ExprPtr make_binary(ast::Op op, SourceLoc loc, ast::ExprPtr lhs, ast::ExprPtr rhs, bool sql) {
+  auto e = make_expr(ast::ExprKind::binary, loc, sql);
+  e->op = op;
+  e->args.push_back(std::move(lhs));
+  e->args.push_back(std::move(rhs));
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+Parser::Parser(std::string_view source, Diagnostics& diags)
+    : lexer_(source, diags), diags_(diags), first_diag_(diags.all().size()) {
+  eof_.kind = TokenKind::eof;
+  eof_.begin = eof_.end = source.size();
+  eof_.loc = lexer_.loc_at(source.size());
+}
+
+const Token& Parser::peek(size_t k) {
+  if (stopped_) return eof_;
+  while (ahead_.size() <= k && (ahead_.empty() || ahead_.back().kind != TokenKind::eof)) {
+    ahead_.push_back(lexer_.next());
+  }
+  if (diags_.all().size() - first_diag_ >= kMaxErrors) {
+    stopped_ = true;
+    diags_.error(ahead_.front().loc, "too many errors; stopping here");
+    return eof_;
+  }
+  return k < ahead_.size() ? ahead_[k] : ahead_.back();
+}
+
+Token Parser::take() {
+  peek();
+  if (stopped_) return eof_;
+  Token t = std::move(ahead_.front());
+  ahead_.pop_front();
+  if (t.kind != TokenKind::eof) prev_end_ = t.end;
+  return t;
+}
+
+void Parser::rewind(size_t offset) {
+  ahead_.clear();
+  lexer_.reset(offset);
+}
+
+bool Parser::at_punct(std::string_view p, size_t k) {
+  const Token& t = peek(k);
+  return t.kind == TokenKind::punct && t.text == p;
+}
+
+bool Parser::at_word(std::string_view w, size_t k) {
+  const Token& t = peek(k);
+  return t.kind == TokenKind::ident && t.text == w;
+}
+
+bool Parser::at_keyword(std::string_view w, size_t k) {
+  const Token& t = peek(k);
+  return t.kind == TokenKind::ident && to_lower(t.text) == w;
+}
+
+bool Parser::accept_punct(std::string_view p) {
+  if (!at_punct(p)) return false;
+  take();
+  return true;
+}
+
+bool Parser::accept_word(std::string_view w) {
+  if (!at_word(w)) return false;
+  take();
+  return true;
+}
+
+bool Parser::accept_keyword(std::string_view w) {
+  if (!at_keyword(w)) return false;
+  take();
+  return true;
+}
+
+void Parser::error(SourceLoc loc, std::string message) {
+  if (stopped_) return;
+  diags_.error(loc, std::move(message));
+}
+
+void Parser::report_expected(std::string_view what, std::string_view context) {
+  const Token& t = peek();
+  if (t.begin == error_token_ && t.kind != TokenKind::eof) return;  // said already
+  error_token_ = t.begin;
+  if (context.empty()) {
+    error(t.loc, fmt::format("expected {}, found {}", what, describe(t)));
+  } else {
+    error(t.loc, fmt::format("expected {} {}, found {}", what, context, describe(t)));
+  }
+}
+
+bool Parser::expect_punct(std::string_view p, std::string_view context) {
+  if (at_punct(p)) return true;
+  report_expected(fmt::format("'{}'", p), context);
+  return false;
+}
+
+bool Parser::expect_word(std::string_view w, std::string_view context) {
+  if (at_word(w)) return true;
+  report_expected(fmt::format("'{}'", w), context);
+  return false;
+}
+
+bool Parser::expect_keyword(std::string_view w, std::string_view context) {
+  if (at_keyword(w)) return true;
+  report_expected(fmt::format("'{}'", to_upper(w)), context);
+  return false;
+}
+
+std::string Parser::expect_name(std::string_view what, SourceLoc* loc) {
+  const Token& t = peek();
+  if (t.kind == TokenKind::ident && !is_reserved(t.text)) {
+    if (loc != nullptr) *loc = t.loc;
+    return std::string(take().text);
+  }
+  if (t.kind == TokenKind::ident) {
+    error_token_ = t.begin;
+    error(t.loc, fmt::format("expected {}, found keyword '{}'", what, t.text));
+  } else {
+    report_expected(what, "");
+  }
+  return "";
+}
+
+void Parser::expect_semicolon(std::string_view after) {
+  if (accept_punct(";")) return;
+  const Token& t = peek();
+  bool said = t.begin == error_token_ && t.kind != TokenKind::eof;
+  if (!said) {
+    error_token_ = t.begin;
+    error(end_of_previous(), fmt::format("expected ';' after {}, found {}", after, describe(t)));
+  }
+  if (t.line_start || t.kind == TokenKind::eof || (t.kind == TokenKind::punct && t.text == "}")) {
+    return;
+  }
+  sync_statement();
+}
+
+SourceLoc Parser::end_of_previous() const { return lexer_.loc_at(prev_end_); }
+
+std::string Parser::text_from(size_t begin) const { return lexer_.one_line(begin, prev_end_); }
+
+void Parser::too_deep(SourceLoc loc) {
+  error(loc, fmt::format("nesting is too deep (more than {} levels)", kMaxDepth));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recovery. Each loop takes a token per turn or stops, so none can spin.
+
+void Parser::sync_statement() {
+  int depth = 0;
+  for (;;) {
+    const Token& t = peek();
+    if (t.kind == TokenKind::eof) return;
+    if (is_opener(t)) {
+      ++depth;
+    } else if (is_closer(t)) {
+      if (depth == 0) {
+        if (t.text == "}") return;
+      } else {
+        --depth;
+        if (depth == 0 && t.text == "}") {
+          take();
+          return;
+        }
+      }
+    } else if (depth == 0 && t.kind == TokenKind::punct && t.text == ";") {
+      take();
+      return;
+    }
+    take();
+  }
+}
+
+void Parser::sync_top_level() {
+  int depth = 0;
+  bool first = true;
+  for (;;) {
+    const Token& t = peek();
+    if (t.kind == TokenKind::eof) return;
+    if (depth == 0 && !first && t.line_start && t.kind == TokenKind::ident &&
+        is_top_keyword(t.text)) {
+      return;
+    }
+    if (is_opener(t)) {
+      ++depth;
+    } else if (is_closer(t)) {
+      if (depth > 0) --depth;
+      if (depth == 0 && t.text == "}") {
+        take();
+        return;
+      }
+    } else if (depth == 0 && t.kind == TokenKind::punct && t.text == ";") {
+      take();
+      return;
+    }
+    take();
+    first = false;
+  }
+}
+
+void Parser::skip_to_close(bool stop_at_semicolon) {
+  int depth = 0;
+  for (;;) {
+    const Token& t = peek();
+    if (t.kind == TokenKind::eof) return;
+    if (is_opener(t)) {
+      ++depth;
+    } else if (is_closer(t)) {
+      if (depth == 0) return;
+      --depth;
+    } else if (stop_at_semicolon && depth == 0 && t.kind == TokenKind::punct && t.text == ";") {
+      return;
+    }
+    take();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top level
+
+std::unique_ptr<ast::Spec> Parser::parse_spec() {
+  auto spec = std::make_unique<ast::Spec>();
+  while (peek().kind != TokenKind::eof) {
+    size_t before = peek().begin;
+    parse_top(*spec);
+    if (peek().kind != TokenKind::eof && peek().begin == before) take();
+  }
+  return spec;
+}
+
+void Parser::parse_top(ast::Spec& spec) {
+  const Token& t = peek();
+  std::string_view w = t.kind == TokenKind::ident ? t.text : std::string_view();
+  if (w == "spec") {
+    take();
+    SourceLoc loc;
+    std::string name = expect_name("a spec name", &loc);
+    if (name.empty()) return sync_top_level();
+    if (spec.name_loc.valid()) {
+      error(loc, fmt::format("the spec name is already given at line {}", spec.name_loc.line));
+    } else {
+      spec.name = name;
+      spec.name_loc = loc;
+    }
+    return expect_semicolon("declaration");
+  }
+  if (w == "const") {
+    take();
+    ast::ConstDecl c;
+    c.name = expect_name("a constant name", &c.loc);
+    if (c.name.empty() || !expect_punct("=", "after the constant name")) return sync_top_level();
+    take();
+    c.value = parse_expr();
+    spec.consts.push_back(std::move(c));
+    return expect_semicolon("declaration");
+  }
+  if (w == "var" || w == "ghost") {
+    take();
+    ast::VarDecl v;
+    v.name = expect_name("a variable name", &v.loc);
+    if (v.name.empty()) return sync_top_level();
+    if (accept_punct("=")) {
+      v.init = parse_expr();
+    } else {
+      v.init = make_expr(ast::ExprKind::null_lit, v.loc);
+    }
+    (w == "var" ? spec.vars : spec.ghosts).push_back(std::move(v));
+    return expect_semicolon("declaration");
+  }
+  if (w == "database") return parse_database(spec);
+  if (w == "redis") {
+    take();
+    ast::RedisDecl r;
+    r.name = expect_name("a Redis node name", &r.loc);
+    if (r.name.empty()) return sync_top_level();
+    if (accept_punct("[")) {
+      r.count = parse_expr();
+      if (!expect_punct("]", "after the number of nodes")) return sync_top_level();
+      take();
+    }
+    spec.redis.push_back(std::move(r));
+    return expect_semicolon("declaration");
+  }
+  if (w == "clock") {
+    Token kw = take();
+    ast::ClockDecl c;
+    c.loc = kw.loc;
+    if (!expect_word("max", "after 'clock'")) return sync_top_level();
+    take();
+    c.max = parse_expr();
+    if (at_word("drift")) {
+      Token d = take();
+      error(d.loc, "clock drift is not supported yet");
+      c.drift = parse_expr();
+    }
+    if (spec.clock) {
+      error(kw.loc, fmt::format("the clock is already declared at line {}", spec.clock->loc.line));
+    } else {
+      spec.clock = std::move(c);
+    }
+    return expect_semicolon("declaration");
+  }
+  if (w == "timing") {
+    Token kw = take();
+    error(kw.loc, "timing bounded is not supported yet");
+    ast::TimingDecl d;
+    d.loc = kw.loc;
+    if (!expect_word("bounded", "after 'timing'")) return sync_top_level();
+    take();
+    d.bound = parse_expr();
+    if (!spec.timing) spec.timing = std::move(d);
+    return expect_semicolon("declaration");
+  }
+  if (w == "process") return parse_process(spec);
+  if (w == "fault") return parse_fault(spec);
+  if (w == "faults") {
+    Token kw = take();
+    ast::ExprPtr budget = parse_at_most();
+    if (!budget) return sync_top_level();
+    if (spec.total_fault_budget) {
+      error(kw.loc, fmt::format("'faults at most' is already given at line {}",
+                                spec.total_fault_budget_loc.line));
+    } else {
+      spec.total_fault_budget = std::move(budget);
+      spec.total_fault_budget_loc = kw.loc;
+    }
+    return expect_semicolon("declaration");
+  }
+  if (w == "invariant") return parse_property(spec, ast::PropertyKind::invariant);
+  if (w == "reachable") return parse_property(spec, ast::PropertyKind::reachable);
+  if (w == "eventually") return parse_property(spec, ast::PropertyKind::eventually);
+  if (w == "expect") {
+    Token kw = take();
+    ast::Expect e;
+    e.loc = kw.loc;
+    if (accept_word("deadlock")) {
+      e.kind = ast::ExpectKind::deadlock;
+    } else if (accept_word("violated")) {
+      e.kind = ast::ExpectKind::violated;
+      e.name = expect_name("a property name", &e.loc);
+      if (e.name.empty()) return sync_top_level();
+    } else {
+      report_expected("'violated' or 'deadlock'", "after 'expect'");
+      return sync_top_level();
+    }
+    spec.expects.push_back(std::move(e));
+    return expect_semicolon("declaration");
+  }
+  std::string message = fmt::format("expected a declaration, found {}", describe(t));
+  if (t.kind == TokenKind::ident) {
+    std::vector<std::string> candidates(kTopKeywords.begin(), kTopKeywords.end());
+    std::string best = closest_match(to_lower(t.text), candidates);
+    if (best.empty() && to_lower(t.text) != t.text && is_top_keyword(to_lower(t.text))) {
+      best = to_lower(t.text);
+    }
+    if (!best.empty()) message += fmt::format("; did you mean '{}'?", best);
+  }
+  error(t.loc, std::move(message));
+  take();
+  sync_top_level();
+}
+
+ast::ExprPtr Parser::parse_at_most() {
+  if (!expect_word("at", "before the budget")) return nullptr;
+  take();
+  if (!expect_word("most", "after 'at'")) return nullptr;
+  take();
+  return parse_expr();
+}
+
+void Parser::parse_property(ast::Spec& spec, ast::PropertyKind kind) {
+  Token kw = take();
+  if (kind == ast::PropertyKind::eventually) error(kw.loc, "eventually is not supported yet");
+  ast::PropertyDecl p;
+  p.kind = kind;
+  p.name = expect_name("a property name", &p.loc);
+  if (p.name.empty() || !expect_punct(":", "after the property name")) return sync_top_level();
+  take();
+  size_t begin = peek().begin;
+  p.expr = parse_expr();
+  p.text = text_from(begin);
+  spec.properties.push_back(std::move(p));
+  expect_semicolon("declaration");
+}
+
+void Parser::parse_fault(ast::Spec& spec) {
+  take();
+  ast::FaultDecl f;
+  const Token& k = peek();
+  f.loc = k.loc;
+  if (at_word("crash")) {
+    f.kind = ast::FaultKind::crash;
+  } else if (at_word("restart")) {
+    f.kind = ast::FaultKind::restart_node;
+  } else if (at_word("pause")) {
+    f.kind = ast::FaultKind::pause;
+    error(k.loc, "fault pause is not supported yet");
+  } else if (at_word("lose_reply")) {
+    f.kind = ast::FaultKind::lose_reply;
+    error(k.loc, "fault lose_reply is not supported yet");
+  } else {
+    report_expected("'crash', 'restart', 'pause' or 'lose_reply'", "after 'fault'");
+    return sync_top_level();
+  }
+  take();
+  f.target = expect_name(f.kind == ast::FaultKind::restart_node ? "a Redis node name"
+                                                                  : "a process name",
+                         &f.target_loc);
+  if (f.target.empty()) return sync_top_level();
+  f.at_most = parse_at_most();
+  if (!f.at_most) return sync_top_level();
+  if (at_word("restart")) {
+    Token r = take();
+    if (f.kind == ast::FaultKind::crash) {
+      f.restart = true;
+    } else {
+      error(r.loc, "'restart' only applies to 'fault crash'");
+    }
+  }
+  spec.faults.push_back(std::move(f));
+  expect_semicolon("declaration");
+}
+
+void Parser::parse_database(ast::Spec& spec) {
+  Token kw = take();
+  bool second = spec.database.has_value();
+  if (second) error(kw.loc, "a second database is not supported yet");
+  ast::Database db;
+  db.name = expect_name("a database name", &db.loc);
+  if (db.name.empty() || !expect_punct("{", "to open the database")) return sync_top_level();
+  Token open = take();
+  while (!at_punct("}") && peek().kind != TokenKind::eof) {
+    size_t before = peek().begin;
+    if (at_keyword("table")) {
+      parse_table(db);
+    } else if (at_keyword("insert")) {
+      parse_initial_insert(db);
+    } else if (at_keyword("detect")) {
+      take();
+      if (!expect_keyword("deadlocks", "after 'detect'")) {
+        sync_statement();
+      } else {
+        take();
+        db.detect_deadlocks = true;
+        expect_semicolon("statement");
+      }
+    } else {
+      report_expected("'table', 'insert' or 'detect deadlocks'", "in a database");
+      sync_statement();
+    }
+    if (peek().begin == before && !at_punct("}") && peek().kind != TokenKind::eof) take();
+  }
+  if (!accept_punct("}")) {
+    report_expected("'}'", fmt::format("to close the database opened at line {}", open.loc.line));
+  }
+  if (!second) spec.database = std::move(db);
+}
+
+namespace {
+
+bool is_sql_reserved(std::string_view word) {
+  // Only the words that would make a statement ambiguous; `key`, `locked` or `begin` stay
+  // usable as column names.
+  static constexpr std::array<std::string_view, 20> kWords = {
+      "select", "from",   "where",  "into",   "order",     "by",  "limit", "for", "update", "set",
+      "values", "insert", "delete", "returning", "and", "or",  "not",   "is",  "null",   "true"};
+  std::string lower = to_lower(word);
+  return lower == "false" || std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
+}
+
+}  // namespace
+
+bool sql_reserved(std::string_view word) { return is_sql_reserved(word); }
+
+void Parser::parse_table(ast::Database& db) {
+  take();
+  ast::Table table;
+  const Token& n = peek();
+  if (n.kind != TokenKind::ident || is_sql_reserved(n.text)) {
+    report_expected("a table name", "");
+    return sync_statement();
+  }
+  table.loc = n.loc;
+  table.name = std::string(take().text);
+  if (!expect_punct("(", "after the table name")) return sync_statement();
+  take();
+  std::vector<std::pair<std::string, SourceLoc>> key_names;  // table-level `primary key (...)`
+  SourceLoc key_loc;
+  std::vector<SourceLoc> column_key_locs;
+  std::vector<int> column_keys;
+  for (;;) {
+    if (at_keyword("primary") && at_keyword("key", 1)) {
+      SourceLoc loc = take().loc;
+      take();
+      if (key_loc.valid()) {
+        error(loc, fmt::format("table '{}' has more than one primary key", table.name));
+      }
+      key_loc = loc;
+      if (!expect_punct("(", "after 'primary key'")) return sync_statement();
+      take();
+      key_names.clear();
+      for (;;) {
+        const Token& c = peek();
+        if (c.kind != TokenKind::ident) {
+          report_expected("a column name", "");
+          return sync_statement();
+        }
+        key_names.emplace_back(std::string(c.text), c.loc);
+        take();
+        if (!accept_punct(",")) break;
+      }
+      if (!expect_punct(")", "after the key columns")) return sync_statement();
+      take();
+    } else {
+      const Token& c = peek();
+      if (c.kind != TokenKind::ident) {
+        report_expected("a column name", "");
+        return sync_statement();
+      }
+      if (is_sql_reserved(c.text)) {
+        error(c.loc, fmt::format("'{}' is a SQL keyword and cannot name a column", c.text));
+      }
+      ast::Column col;
+      col.loc = c.loc;
+      col.name = std::string(take().text);
+      const Token& ty = peek();
+      std::string type = ty.kind == TokenKind::ident ? to_lower(ty.text) : "";
+      if (type == "int") {
+        col.type = ast::ColumnType::int_;
+      } else if (type == "text") {
+        col.type = ast::ColumnType::text;
+      } else if (type == "bool") {
+        col.type = ast::ColumnType::bool_;
+      } else if (type == "pid") {
+        col.type = ast::ColumnType::pid;
+      } else if (ty.kind == TokenKind::ident) {
+        error(ty.loc, fmt::format("unknown column type '{}'; expected int, text, bool or pid",
+                                  ty.text));
+      } else {
+        report_expected("a column type", "");
+        return sync_statement();
+      }
+      take();
+      if (at_keyword("primary")) {
+        SourceLoc loc = take().loc;
+        if (!expect_keyword("key", "after 'primary'")) return sync_statement();
+        take();
+        column_keys.push_back(static_cast<int>(table.columns.size()));
+        column_key_locs.push_back(loc);
+      }
+      table.columns.push_back(std::move(col));
+    }
+    if (!accept_punct(",")) break;
+  }
+  if (!expect_punct(")", "after the columns")) return sync_statement();
+  take();
+  if (accept_keyword("max")) {
+    table.max_rows = parse_expr();
+    if (!expect_keyword("rows", "after the row bound")) return sync_statement();
+    take();
+  }
+  // Keys: one primary key per table, given on a column or as a table constraint.
+  for (size_t i = 0; i < column_keys.size(); ++i) {
+    if (i > 0 || key_loc.valid()) {
+      error(column_key_locs[i],
+            fmt::format("table '{}' has more than one primary key", table.name));
+    } else {
+      table.primary_key.push_back(column_keys[i]);
+    }
+  }
+  if (column_keys.empty()) {
+    for (const auto& [name, loc] : key_names) {
+      auto it = std::find_if(table.columns.begin(), table.columns.end(),
+                             [&](const ast::Column& c) { return c.name == name; });
+      if (it == table.columns.end()) {
+        std::vector<std::string> names;
+        for (const ast::Column& c : table.columns) names.push_back(c.name);
+        std::string best = closest_match(name, names);
+        error(loc, best.empty() ? fmt::format("unknown column '{}' in table '{}'", name, table.name)
+                                : fmt::format("unknown column '{}' in table '{}'; did you mean '{}'?",
+                                              name, table.name, best));
+        continue;
+      }
+      int index = static_cast<int>(it - table.columns.begin());
+      if (std::find(table.primary_key.begin(), table.primary_key.end(), index) !=
+          table.primary_key.end()) {
+        error(loc, fmt::format("column '{}' appears twice in the primary key", name));
+        continue;
+      }
+      table.primary_key.push_back(index);
+    }
+  }
+  db.tables.push_back(std::move(table));
+  expect_semicolon("statement");
+}
+
+void Parser::parse_initial_insert(ast::Database& db) {
+  take();
+  ast::InitialInsert ins;
+  if (!expect_keyword("into", "after 'insert'")) return sync_statement();
+  take();
+  const Token& n = peek();
+  if (n.kind != TokenKind::ident || is_sql_reserved(n.text)) {
+    report_expected("a table name", "");
+    return sync_statement();
+  }
+  ins.loc = n.loc;
+  ins.table = std::string(take().text);
+  if (accept_punct("(")) {
+    for (;;) {
+      const Token& c = peek();
+      if (c.kind != TokenKind::ident) {
+        report_expected("a column name", "");
+        return sync_statement();
+      }
+      ins.column_locs.push_back(c.loc);
+      ins.columns.emplace_back(take().text);
+      if (!accept_punct(",")) break;
+    }
+    if (!expect_punct(")", "after the columns")) return sync_statement();
+    take();
+  }
+  if (!expect_keyword("values", "")) return sync_statement();
+  take();
+  for (;;) {
+    if (!expect_punct("(", "before the row's values")) return sync_statement();
+    take();
+    std::vector<ast::ExprPtr> row;
+    if (!at_punct(")")) {
+      for (;;) {
+        row.push_back(parse_expr());
+        if (!accept_punct(",")) break;
+      }
+    }
+    if (!expect_punct(")", "after the row's values")) return sync_statement();
+    take();
+    ins.rows.push_back(std::move(row));
+    if (!accept_punct(",")) break;
+  }
+  db.inserts.push_back(std::move(ins));
+  expect_semicolon("statement");
+}
+
+void Parser::parse_process(ast::Spec& spec) {
+  take();
+  ast::Process p;
+  p.name = expect_name("a process name", &p.loc);
+  if (p.name.empty()) return sync_top_level();
+  if (accept_punct("[")) {
+    p.lo = parse_expr();
+    if (!expect_punct("..", "in the process range, as in [1..3]")) return sync_top_level();
+    take();
+    p.hi = parse_expr();
+    if (!expect_punct("]", "after the process range")) return sync_top_level();
+    take();
+  }
+  std::vector<ast::StmtPtr> body;
+  if (!at_punct("{")) {
+    report_expected("'{'", "to open the process");
+    return sync_top_level();
+  }
+  parse_block(body, "");
+  // The `var` statements before the first other statement are the locals; any later `var` stays
+  // in the body for the resolver to report.
+  size_t i = 0;
+  for (; i < body.size() && body[i]->kind == ast::StmtKind::var_decl; ++i) {
+    ast::VarDecl v;
+    v.name = std::move(body[i]->target);
+    v.loc = body[i]->target_loc;
+    v.init = std::move(body[i]->expr);
+    p.locals.push_back(std::move(v));
+  }
+  for (; i < body.size(); ++i) p.body.push_back(std::move(body[i]));
+  spec.processes.push_back(std::move(p));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+void Parser::parse_block(std::vector<ast::StmtPtr>& out, std::string_view after) {
+  if (!at_punct("{")) {
+    report_expected("'{'", after.empty() ? std::string_view() : after);
+    return sync_statement();
+  }
+  Token open = take();
+  DepthGuard guard(*this);
+  if (!guard.ok) {
+    too_deep(open.loc);
+    skip_to_close(false);
+  } else {
+    while (!at_punct("}") && peek().kind != TokenKind::eof) {
+      size_t before = peek().begin;
+      ast::StmtPtr s = parse_statement();
+      if (s) out.push_back(std::move(s));
+      if (peek().begin == before && !at_punct("}") && peek().kind != TokenKind::eof) take();
+    }
+  }
+  if (!accept_punct("}")) {
+    report_expected("'}'", fmt::format("to close the block opened at line {}", open.loc.line));
+  }
+}
+
+bool Parser::at_sql_start(size_t k) {
+  const Token& t = peek(k);
+  if (t.kind != TokenKind::ident || t.text.size() > 8) return false;
+  std::string w = to_lower(t.text);
+  const Token& n = peek(k + 1);
+  if (w == "begin" || w == "commit" || w == "rollback") {
+    return n.kind == TokenKind::ident || n.kind == TokenKind::eof ||
+           (n.kind == TokenKind::punct && (n.text == ";" || n.text == "}"));
+  }
+  if (w == "select") {
+    return n.kind == TokenKind::ident || (n.kind == TokenKind::punct && n.text == "*");
+  }
+  if (w == "update" || w == "insert" || w == "delete") return n.kind == TokenKind::ident;
+  return false;
+}
+
+bool Parser::at_redis_start(size_t k) {
+  if (peek(k).kind != TokenKind::ident) return false;
+  size_t i = k + 1;
+  if (at_punct("[", i)) {
+    constexpr size_t kMaxScan = 1000;
+    int depth = 0;
+    for (; i < k + kMaxScan; ++i) {
+      const Token& t = peek(i);
+      if (t.kind == TokenKind::eof) return false;
+      if (t.kind != TokenKind::punct) continue;
+      if (t.text == ";" || t.text == "{" || t.text == "}") return false;
+      if (t.text == "[") ++depth;
+      if (t.text == "]" && --depth == 0) break;
+    }
+    if (depth != 0) return false;
+    ++i;
+  }
+  return at_punct(":", i) && peek(i + 1).kind == TokenKind::ident && !at_sql_start(i + 1);
+}
+
+ast::StmtPtr Parser::parse_statement() {
+  const Token& t = peek();
+  size_t begin = t.begin;
+  SourceLoc loc = t.loc;
+  auto make = [&](ast::StmtKind kind) {
+    auto s = std::make_unique<ast::Stmt>();
+    s->kind = kind;
+    s->loc = loc;
+    return s;
+  };
+  if (t.kind != TokenKind::ident) {
+    report_expected("a statement", "");
+    sync_statement();
+    return nullptr;
+  }
+  std::string_view w = t.text;
+  if (w == "var") {
+    take();
+    auto s = make(ast::StmtKind::var_decl);
+    s->target = expect_name("a variable name", &s->target_loc);
+    if (s->target.empty()) {
+      sync_statement();
+      return nullptr;
+    }
+    if (accept_punct("=")) {
+      s->expr = parse_expr();
+    } else {
+      s->expr = make_expr(ast::ExprKind::null_lit, s->target_loc);
+    }
+    s->text = text_from(begin);
+    expect_semicolon("statement");
+    return s;
+  }
+  if (w == "if") return parse_if();
+  if (w == "while") {
+    take();
+    auto s = make(ast::StmtKind::while_);
+    s->expr = parse_expr();
+    s->text = text_from(begin);
+    parse_block(s->body, "after the condition");
+    return s;
+  }
+  if (w == "break" || w == "continue" || w == "done") {
+    take();
+    auto s = make(w == "break"      ? ast::StmtKind::break_
+                  : w == "continue" ? ast::StmtKind::continue_
+                                    : ast::StmtKind::done);
+    s->text = text_from(begin);
+    expect_semicolon("statement");
+    return s;
+  }
+  if (w == "assert") {
+    take();
+    auto s = make(ast::StmtKind::assert_);
+    s->expr = parse_expr();
+    if (accept_punct(",")) {
+      if (peek().kind == TokenKind::string) {
+        s->message = take().value;
+      } else {
+        report_expected("a message string", "after ','");
+      }
+    }
+    s->text = text_from(begin);
+    expect_semicolon("statement");
+    return s;
+  }
+  if (w == "await" || w == "sleep") {
+    take();
+    auto s = make(w == "await" ? ast::StmtKind::await_ : ast::StmtKind::sleep);
+    s->expr = parse_expr();
+    s->text = text_from(begin);
+    expect_semicolon("statement");
+    return s;
+  }
+  if (w == "atomic") {
+    take();
+    auto s = make(ast::StmtKind::atomic);
+    s->text = "atomic";
+    parse_block(s->body, "after 'atomic'");
+    return s;
+  }
+  if (w == "else") {
+    error(loc, "'else' without 'if'");
+    take();
+    if (at_word("if")) take();
+    sync_statement();
+    return nullptr;
+  }
+  if (at_sql_start(0)) return parse_sql_statement(begin);
+  if (at_punct(":", 1) && at_sql_start(2)) return parse_sql_statement(begin);
+  if (at_redis_start(0)) return parse_redis_statement(begin, "", {});
+  if (at_punct("=", 1)) return parse_assignment();
+  static constexpr std::array<std::string_view, 10> kRedisWords = {
+      "get", "set", "del", "exists", "incr", "decr", "incrby", "decrby", "expire", "ttl"};
+  if (std::find(kRedisWords.begin(), kRedisWords.end(), to_lower(w)) != kRedisWords.end() &&
+      peek(1).kind != TokenKind::punct) {
+    error(loc, fmt::format("a Redis command needs a node, as in 'cache: {} ...'", w));
+    sync_statement();
+    return nullptr;
+  }
+  if (at_punct(":", 1)) {
+    take();
+    take();
+    report_expected("a Redis command or a SQL statement", fmt::format("after '{}:'", w));
+    sync_statement();
+    return nullptr;
+  }
+  report_expected("a statement", "");
+  sync_statement();
+  return nullptr;
+}
+
+ast::StmtPtr Parser::parse_assignment() {
+  Token name = take();
+  take();  // `=`
+  if (at_redis_start(0)) return parse_redis_statement(name.begin, std::string(name.text), name.loc);
+  if (at_sql_start(0) || (at_punct(":", 1) && at_sql_start(2))) {
+    error(peek().loc, "a SQL statement cannot be assigned; read its results with INTO");
+    return parse_sql_statement(peek().begin);
+  }
+  auto s = std::make_unique<ast::Stmt>();
+  s->kind = ast::StmtKind::assign;
+  s->loc = name.loc;
+  s->target = std::string(name.text);
+  s->target_loc = name.loc;
+  s->expr = parse_expr();
+  s->text = text_from(name.begin);
+  expect_semicolon("statement");
+  return s;
+}
+
+ast::StmtPtr Parser::parse_if() {
+  // An `else if` chain is read in a loop, each link counting as one level of nesting.
+  ast::StmtPtr root;
+  ast::Stmt* last = nullptr;
+  int links = 0;
+  for (;;) {
+    Token kw = take();  // `if`
+    auto s = std::make_unique<ast::Stmt>();
+    s->kind = ast::StmtKind::if_;
+    s->loc = kw.loc;
+    s->expr = parse_expr();
+    s->text = text_from(kw.begin);
+    parse_block(s->body, "after the condition");
+    ast::Stmt* current = s.get();
+    if (last == nullptr) {
+      root = std::move(s);
+    } else {
+      last->else_body.push_back(std::move(s));
+    }
+    last = current;
+    if (!accept_word("else")) break;
+    if (!at_word("if")) {
+      parse_block(last->else_body, "after 'else'");
+      break;
+    }
+    ++links;
+    ++depth_;
+    if (depth_ > kMaxDepth) {
+      too_deep(peek().loc);
+      // Skip the rest of the chain without building it.
+      while (accept_word("if") || at_punct("{")) {
+        while (!at_punct("{") && !at_punct("}") && !at_punct(";") &&
+               peek().kind != TokenKind::eof) {
+          take();
+        }
+        if (!accept_punct("{")) break;
+        skip_to_close(false);
+        accept_punct("}");
+        if (!accept_word("else")) break;
+      }
+      break;
+    }
+  }
+  depth_ -= links;
+  return root;
+}
+
+}  // namespace detail
+}  // namespace lockcheck::front
