@@ -88,7 +88,8 @@ class Search {
   void explore();
   void expand_direct();
   void expand_parallel();
-  void fill_batch(Batch& batch, uint64_t first, uint64_t last) const;
+  // Computes the successors of level_[first, last) into `batch`. False when stopped midway.
+  bool fill_batch(Batch& batch, uint64_t first, uint64_t last, bool search_thread);
   void merge(const Batch& batch);
   void on_state(uint32_t rank, Choice c, bool fault, std::string_view bytes, uint64_t hash,
                 uint32_t known);
@@ -295,14 +296,23 @@ void Search::expand_direct() {
   level_pos_ = level_.size();
 }
 
-void Search::fill_batch(Batch& batch, uint64_t first, uint64_t last) const {
+bool Search::fill_batch(Batch& batch, uint64_t first, uint64_t last, bool search_thread) {
   batch.records.clear();
   batch.bytes.clear();
   BatchSink sink(store_, batch);
   for (uint64_t i = first; i < last; ++i) {
+    // Checked per parent so that a stop is prompt even when successors() is slow.
+    if (search_thread) {
+      level_pos_ = i;
+      if (!check_clock()) return false;
+    } else if (abort_.load(std::memory_order_relaxed) ||
+               (options_.stop && options_.stop->load(std::memory_order_relaxed))) {
+      return false;
+    }
     sink.rank = static_cast<uint32_t>(i);
     model_.successors(store_.get(level_[i]), sink);
   }
+  return true;
 }
 
 void Search::expand_parallel() {
@@ -322,12 +332,8 @@ void Search::expand_parallel() {
         uint64_t k = next.fetch_add(1, std::memory_order_relaxed);
         if (k >= count) return;
         uint64_t first = (w0 + k) * per_batch;
-        fill_batch(*batches_[k], first, std::min(n, first + per_batch));
+        if (!fill_batch(*batches_[k], first, std::min(n, first + per_batch), worker == 0)) return;
         filled.fetch_add(1, std::memory_order_relaxed);
-        if (worker == 0) {
-          level_pos_ = first;
-          if (!check_clock()) return;
-        }
       }
     });
     // A window cut short by a stop is dropped: the transitions counted are those merged.

@@ -286,6 +286,20 @@ TEST(SearchTest, TimeLimit) {
   EXPECT_TRUE(r.violations[0]);
 }
 
+TEST(SearchTest, TimeLimitStopsPromptlyWithSlowSuccessors) {
+  for (int threads : {1, 2}) {
+    EndlessModel m(std::chrono::milliseconds(20));
+    SearchOptions options;
+    options.threads = threads;
+    options.max_seconds = 0.1;
+    auto start = std::chrono::steady_clock::now();
+    SearchResult r = search(m, options);
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.incomplete_reason, "time limit (0.1 s) reached") << threads;
+    EXPECT_LT(took, 0.2) << threads;
+  }
+}
+
 TEST(SearchTest, TimeLimitInWholeSeconds) {
   EndlessModel m(std::chrono::microseconds(100));
   SearchOptions options;
