@@ -104,6 +104,7 @@ ast::ExprPtr Parser::parse_not() {
 
 ast::ExprPtr Parser::parse_comparison() {
   ast::ExprPtr lhs = parse_additive();
+  if (is_error_expr(*lhs)) return lhs;  // what follows is part of the same mistake
   std::optional<ast::Op> op = comparison_op(peek());
   if (!op) return lhs;
   Token t = take();
@@ -120,6 +121,7 @@ ast::ExprPtr Parser::parse_comparison() {
 
 ast::ExprPtr Parser::parse_additive() {
   ast::ExprPtr lhs = parse_multiplicative();
+  if (is_error_expr(*lhs)) return lhs;
   for (int n = 1; at_punct("+") || at_punct("-"); ++n) {
     if (depth_ + n > kMaxDepth) {
       too_deep(peek().loc);
@@ -135,6 +137,7 @@ ast::ExprPtr Parser::parse_additive() {
 
 ast::ExprPtr Parser::parse_multiplicative() {
   ast::ExprPtr lhs = parse_unary();
+  if (is_error_expr(*lhs)) return lhs;
   for (int n = 1; at_punct("*") || at_punct("/") || at_punct("%"); ++n) {
     if (depth_ + n > kMaxDepth) {
       too_deep(peek().loc);

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "checker/front/parser_impl.h"
+#include "checker/front/suggest.h"
 
 namespace lockcheck::front {
 
@@ -103,7 +104,10 @@ Token Parser::take() {
   if (stopped_) return eof_;
   Token t = std::move(ahead_.front());
   ahead_.pop_front();
-  if (t.kind != TokenKind::eof) prev_end_ = t.end;
+  if (t.kind != TokenKind::eof) {
+    prev_end_ = t.end;
+    prev_bad_ = t.bad;
+  }
   return t;
 }
 
@@ -152,7 +156,7 @@ void Parser::error(SourceLoc loc, std::string message) {
 
 void Parser::report_expected(std::string_view what, std::string_view context) {
   const Token& t = peek();
-  if (t.begin == error_token_ && t.kind != TokenKind::eof) return;  // said already
+  if (t.begin == error_token_ || prev_bad_) return;  // said already
   error_token_ = t.begin;
   if (context.empty()) {
     error(t.loc, fmt::format("expected {}, found {}", what, describe(t)));
@@ -197,7 +201,7 @@ std::string Parser::expect_name(std::string_view what, SourceLoc* loc) {
 void Parser::expect_semicolon(std::string_view after) {
   if (accept_punct(";")) return;
   const Token& t = peek();
-  bool said = t.begin == error_token_ && t.kind != TokenKind::eof;
+  bool said = t.begin == error_token_ || prev_bad_;
   if (!said) {
     error_token_ = t.begin;
     error(end_of_previous(), fmt::format("expected ';' after {}, found {}", after, describe(t)));
@@ -213,6 +217,9 @@ SourceLoc Parser::end_of_previous() const { return lexer_.loc_at(prev_end_); }
 std::string Parser::text_from(size_t begin) const { return lexer_.one_line(begin, prev_end_); }
 
 void Parser::too_deep(SourceLoc loc) {
+  // Once per declaration: the levels around the spot would each say it again.
+  if (too_deep_reported_) return;
+  too_deep_reported_ = true;
   error(loc, fmt::format("nesting is too deep (more than {} levels)", kMaxDepth));
 }
 
@@ -276,13 +283,15 @@ void Parser::skip_to_close(bool stop_at_semicolon) {
   for (;;) {
     const Token& t = peek();
     if (t.kind == TokenKind::eof) return;
+    if (stop_at_semicolon && depth == 0 && t.kind == TokenKind::punct &&
+        (t.text == ";" || t.text == "{")) {
+      return;  // the end of the expression's statement, or the block after a condition
+    }
     if (is_opener(t)) {
       ++depth;
     } else if (is_closer(t)) {
       if (depth == 0) return;
       --depth;
-    } else if (stop_at_semicolon && depth == 0 && t.kind == TokenKind::punct && t.text == ";") {
-      return;
     }
     take();
   }
@@ -302,6 +311,7 @@ std::unique_ptr<ast::Spec> Parser::parse_spec() {
 }
 
 void Parser::parse_top(ast::Spec& spec) {
+  too_deep_reported_ = false;
   const Token& t = peek();
   std::string_view w = t.kind == TokenKind::ident ? t.text : std::string_view();
   if (w == "spec") {
@@ -422,7 +432,7 @@ void Parser::parse_top(ast::Spec& spec) {
   std::string message = fmt::format("expected a declaration, found {}", describe(t));
   if (t.kind == TokenKind::ident) {
     std::vector<std::string> candidates(kTopKeywords.begin(), kTopKeywords.end());
-    std::string best = closest_match(to_lower(t.text), candidates);
+    std::string best = suggest(to_lower(t.text), candidates);
     if (best.empty() && to_lower(t.text) != t.text && is_top_keyword(to_lower(t.text))) {
       best = to_lower(t.text);
     }
@@ -648,7 +658,7 @@ void Parser::parse_table(ast::Database& db) {
       if (it == table.columns.end()) {
         std::vector<std::string> names;
         for (const ast::Column& c : table.columns) names.push_back(c.name);
-        std::string best = closest_match(name, names);
+        std::string best = suggest(name, names);
         error(loc, best.empty() ? fmt::format("unknown column '{}' in table '{}'", name, table.name)
                                 : fmt::format("unknown column '{}' in table '{}'; did you mean '{}'?",
                                               name, table.name, best));
@@ -925,7 +935,12 @@ ast::StmtPtr Parser::parse_assignment() {
   Token name = take();
   take();  // `=`
   if (at_redis_start(0)) return parse_redis_statement(name.begin, std::string(name.text), name.loc);
-  if (at_sql_start(0) || (at_punct(":", 1) && at_sql_start(2))) {
+  // `x = commit;` reads a variable; only the statements that go on with a word count here.
+  auto sql_here = [&](size_t k) {
+    return at_sql_start(k) && !at_keyword("begin", k) && !at_keyword("commit", k) &&
+           !at_keyword("rollback", k);
+  };
+  if (sql_here(0) || (at_punct(":", 1) && sql_here(2))) {
     error(peek().loc, "a SQL statement cannot be assigned; read its results with INTO");
     return parse_sql_statement(peek().begin);
   }

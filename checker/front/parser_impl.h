@@ -54,7 +54,8 @@ class Parser {
   // --- recovery
   void sync_statement();   // to just after the next `;`, or before the `}` that closes the block
   void sync_top_level();   // to the next declaration
-  // To before the closer of the current bracket level (or a `;` at that level, if asked).
+  // To before the closer of the current bracket level (or, if asked, the `;` or `{` that ends an
+  // expression at that level).
   void skip_to_close(bool stop_at_semicolon);
   void too_deep(SourceLoc loc);
 
@@ -122,6 +123,8 @@ class Parser {
   size_t prev_end_ = 0;
   size_t error_token_ = static_cast<size_t>(-1);  // the token last reported as unexpected
   int depth_ = 0;
+  bool prev_bad_ = false;  // the last token taken was malformed (and reported)
+  bool too_deep_reported_ = false;
   bool stopped_ = false;  // too many errors: the parser sees the end of the file from here on
 };
 
@@ -139,6 +142,9 @@ ast::ExprPtr make_expr(ast::ExprKind kind, SourceLoc loc, bool sql = false);
 // Stands for an expression that failed to parse (reported already): a name without text, which
 // the resolver takes as "type unknown" and reports nothing about.
 ast::ExprPtr make_error_expr(SourceLoc loc);
+inline bool is_error_expr(const ast::Expr& e) {
+  return e.kind == ast::ExprKind::name && e.text.empty();
+}
 ast::ExprPtr make_binary(ast::Op op, SourceLoc loc, ast::ExprPtr lhs, ast::ExprPtr rhs, bool sql);
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "checker/front/parser_impl.h"
+#include "checker/front/suggest.h"
 
 namespace lockcheck::front::detail {
 
@@ -83,7 +84,7 @@ ast::StmtPtr Parser::parse_redis_statement(size_t begin, std::string target, Sou
   if (!op) {
     std::vector<std::string> names;
     for (const CommandName& c : kCommands) names.emplace_back(c.name);
-    std::string best = closest_match(upper, names);
+    std::string best = suggest(upper, names);
     error(word.loc, best.empty()
                         ? fmt::format("unknown Redis command '{}'", word.text)
                         : fmt::format("unknown Redis command '{}'; did you mean '{}'?", word.text,

@@ -326,6 +326,7 @@ ast::ExprPtr Parser::parse_sql_not() {
 
 ast::ExprPtr Parser::parse_sql_comparison() {
   ast::ExprPtr lhs = parse_sql_additive();
+  if (is_error_expr(*lhs)) return lhs;
   if (at_keyword("is")) {
     Token is = take();
     bool negated = accept_keyword("not");
@@ -352,6 +353,7 @@ ast::ExprPtr Parser::parse_sql_comparison() {
 
 ast::ExprPtr Parser::parse_sql_additive() {
   ast::ExprPtr lhs = parse_sql_multiplicative();
+  if (is_error_expr(*lhs)) return lhs;
   for (int n = 1; at_punct("+") || at_punct("-"); ++n) {
     if (depth_ + n > kMaxDepth) {
       too_deep(peek().loc);
@@ -367,6 +369,7 @@ ast::ExprPtr Parser::parse_sql_additive() {
 
 ast::ExprPtr Parser::parse_sql_multiplicative() {
   ast::ExprPtr lhs = parse_sql_unary();
+  if (is_error_expr(*lhs)) return lhs;
   for (int n = 1; at_punct("*") || at_punct("/") || at_punct("%"); ++n) {
     if (depth_ + n > kMaxDepth) {
       too_deep(peek().loc);

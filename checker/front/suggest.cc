@@ -21,8 +21,11 @@ bool one_swap_apart(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
-  std::string best = closest_match(word, candidates);
-  if (!best.empty()) return best;
+  // With one or two letters every short name is "close"; only a swap counts then.
+  if (word.size() > 2) {
+    std::string best = closest_match(word, candidates);
+    if (!best.empty()) return best;
+  }
   for (const std::string& c : candidates) {
     if (one_swap_apart(word, c)) return c;
   }
