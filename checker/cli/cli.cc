@@ -1,0 +1,339 @@
+#include "checker/cli/cli.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <system_error>
+
+#include "checker/cli/option_values.h"
+#include "checker/cli/progress.h"
+#include "checker/cli/spec_files.h"
+#include "checker/cli/version.h"
+#include "reports/json_report.h"
+#include "reports/junit_report.h"
+#include "reports/text_report.h"
+
+namespace lockcheck::cli {
+namespace {
+
+constexpr int kMaxThreads = 4096;
+constexpr std::array<std::string_view, 4> kCommands = {"check", "simulate", "replay", "new"};
+
+// The raw text of the options of `check`; values are validated by hand so that every mistake
+// gets a message that says what form is expected.
+struct CheckArgs {
+  std::vector<std::string> paths;
+  std::vector<std::string> consts;
+  std::string threads;
+  std::string max_states;
+  std::string max_memory;
+  std::string max_seconds;
+  std::string json;
+  std::string junit;
+  std::string html;
+  bool no_symmetry = false;
+  bool no_por = false;
+  bool quiet = false;
+};
+
+compile::CheckOptions check_options(const CheckArgs& args, const Environment& env,
+                                    std::vector<std::string>& errors) {
+  compile::CheckOptions options;
+  std::set<std::string> names;
+  for (const std::string& text : args.consts) {
+    std::optional<std::pair<std::string, int64_t>> c = parse_const(text);
+    if (!c) {
+      errors.push_back(
+          fmt::format("--const expects NAME=VALUE with an integer VALUE, not '{}'", text));
+    } else if (!names.insert(c->first).second) {
+      errors.push_back(fmt::format("--const {} is given twice", c->first));
+    } else {
+      options.consts.push_back(*c);
+    }
+  }
+  options.search.threads = std::max(1, env.hardware_threads);
+  if (!args.threads.empty()) {
+    std::optional<uint64_t> n = parse_count(args.threads);
+    if (!n || *n < 1 || *n > kMaxThreads) {
+      errors.push_back(fmt::format("--threads expects a whole number from 1 to {}, not '{}'",
+                                   kMaxThreads, args.threads));
+    } else {
+      options.search.threads = static_cast<int>(*n);
+    }
+  }
+  if (!args.max_states.empty()) {
+    std::optional<uint64_t> n = parse_count(args.max_states);
+    if (!n || *n == 0) {
+      errors.push_back(
+          fmt::format("--max-states expects a whole number above 0, not '{}'", args.max_states));
+    } else {
+      options.search.max_states = *n;
+    }
+  }
+  if (!args.max_memory.empty()) {
+    std::optional<uint64_t> n = parse_size(args.max_memory);
+    if (!n || *n == 0) {
+      errors.push_back(fmt::format("--max-memory expects a size such as 512M, 8G or 1000000, not '{}'",
+                                   args.max_memory));
+    } else {
+      options.search.max_memory_bytes = *n;
+    }
+  }
+  if (!args.max_seconds.empty()) {
+    std::optional<double> s = parse_seconds(args.max_seconds);
+    if (!s || *s <= 0) {
+      errors.push_back(fmt::format("--max-seconds expects a number of seconds above 0, not '{}'",
+                                   args.max_seconds));
+    } else {
+      options.search.max_seconds = *s;
+    }
+  }
+  if (args.junit == "-") errors.push_back("--junit needs a file ('-' is only for --json)");
+  if (args.html == "-") errors.push_back("--html needs a file or a folder ('-' is only for --json)");
+  options.search.stop = env.stop;
+  options.symmetry = !args.no_symmetry;
+  options.por = !args.no_por;
+  return options;
+}
+
+std::string errno_message() { return std::generic_category().message(errno); }
+
+bool read_file(const std::string& path, std::string& text, std::string& error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    error = fmt::format("cannot read '{}': {}", path, errno_message());
+    return false;
+  }
+  char buffer[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+  bool failed = std::ferror(f) != 0;
+  int saved = errno;
+  std::fclose(f);
+  if (failed) {
+    error = fmt::format("cannot read '{}': {}", path, std::generic_category().message(saved));
+    return false;
+  }
+  return true;
+}
+
+bool write_file(const std::string& path, const std::string& contents, std::string& error) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) {
+    error = fmt::format("cannot write '{}': {}", path, errno_message());
+    return false;
+  }
+  bool ok = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
+  int saved = errno;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok) {
+    error = fmt::format("cannot write '{}': {}", path, std::generic_category().message(saved));
+  }
+  return ok;
+}
+
+// Draws the progress line of one spec on a terminal, redrawing in place, and wipes it when the
+// spec is done so that the report lines never mix with it.
+class ProgressLine {
+ public:
+  ProgressLine(std::ostream& err, std::string file) : err_(err), file_(std::move(file)) {}
+  ~ProgressLine() {
+    if (drawn_) err_ << "\r\033[K" << std::flush;
+  }
+  void draw(const engine::Progress& p) {
+    // The engine may report often; a terminal needs no more than ten frames a second.
+    if (drawn_ && p.seconds - last_ < 0.1) return;
+    last_ = p.seconds;
+    drawn_ = true;
+    err_ << "\r" << progress_line(file_, p) << "\033[K" << std::flush;
+  }
+
+ private:
+  std::ostream& err_;
+  std::string file_;
+  bool drawn_ = false;
+  double last_ = 0;
+};
+
+trace::SpecResult check_one(const std::string& file, const std::string& source,
+                            compile::CheckOptions options, const CheckArgs& args,
+                            std::ostream& err, const Environment& env) {
+  std::optional<ProgressLine> progress;
+  if (env.err_is_terminal && !args.quiet) {
+    progress.emplace(err, file);
+    options.search.progress = [&progress](const engine::Progress& p) { progress->draw(p); };
+  }
+  try {
+    return env.check(file, source, options);
+  } catch (const std::exception& e) {
+    // The checker reports errors as values; should one escape anyway, the other specs and the
+    // reports must not be lost with it.
+    trace::SpecResult r;
+    r.file = file;
+    r.error_text = fmt::format("{}: error: internal error: {}\n", file, e.what());
+    return r;
+  }
+}
+
+int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err,
+              const Environment& env) {
+  std::vector<std::string> errors;
+  compile::CheckOptions options = check_options(args, env, errors);
+  SpecFiles specs = find_spec_files(args.paths);
+  errors.insert(errors.end(), specs.errors.begin(), specs.errors.end());
+  if (!errors.empty()) {
+    for (const std::string& e : errors) err << "lockcheck: " << e << '\n';
+    return kExitError;
+  }
+
+  const bool text_to_out = args.json != "-";
+  bool failed = false;  // something that makes the run exit 2 besides a spec's own errors
+  std::vector<trace::SpecResult> results;
+  for (const std::string& file : specs.files) {
+    std::string source;
+    std::string error;
+    if (!read_file(file, source, error)) {
+      err << "lockcheck: " << error << '\n';
+      failed = true;
+      continue;
+    }
+    trace::SpecResult result = check_one(file, source, options, args, err, env);
+    if (result.file.empty()) result.file = file;
+    if (!result.error_text.empty()) {
+      err << result.error_text;
+      if (!result.error_text.ends_with('\n')) err << '\n';
+    }
+    if (text_to_out) out << reports::text_report(result, reports::TextOptions{}) << std::flush;
+    results.push_back(std::move(result));
+  }
+  if (text_to_out && results.size() > 1) out << reports::text_summary(results);
+
+  if (!args.json.empty()) {
+    std::string json = reports::json_report(results, reports::JsonOptions{.version = kVersion});
+    std::string error;
+    if (args.json == "-") {
+      out << json << std::flush;
+    } else if (!write_file(args.json, json, error)) {
+      err << "lockcheck: " << error << '\n';
+      failed = true;
+    }
+  }
+  if (!args.junit.empty()) {
+    std::string error;
+    if (!write_file(args.junit, reports::junit_report(results, reports::JunitOptions{}), error)) {
+      err << "lockcheck: " << error << '\n';
+      failed = true;
+    }
+  }
+  if (!args.html.empty()) {
+    std::string error;
+    if (!env.write_html(results, args.html, error)) {
+      err << "lockcheck: " << (error.empty() ? "cannot write the HTML report" : error) << '\n';
+      failed = true;
+    }
+  }
+  if (env.stop != nullptr && env.stop->load()) {
+    err << "lockcheck: interrupted; the reports show what was checked before\n";
+  }
+
+  bool any_error = failed, any_unexpected = false, any_incomplete = false;
+  for (const trace::SpecResult& r : results) {
+    switch (reports::outcome(r)) {
+      case reports::Outcome::error:
+        any_error = true;
+        break;
+      case reports::Outcome::not_as_expected:
+        any_unexpected = true;
+        break;
+      case reports::Outcome::incomplete:
+        any_incomplete = true;
+        break;
+      case reports::Outcome::as_expected:
+        break;
+    }
+  }
+  if (any_error) return kExitError;
+  if (any_unexpected) return kExitNotAsExpected;
+  if (any_incomplete) return kExitIncomplete;
+  return kExitAsExpected;
+}
+
+void add_check_command(CLI::App& app, CheckArgs& args) {
+  CLI::App* check =
+      app.add_subcommand("check", "Check spec files; a folder means every *.lcs file below it");
+  check->add_option("PATH", args.paths, "Spec files and folders")->required();
+  // One value per --const, so that `--const N=2 specs/` does not take the folder as a value.
+  check->add_option("--const", args.consts, "Override a constant (repeatable)")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  check->add_option("--threads", args.threads, "Search threads (default: all cores)")
+      ->type_name("N");
+  check->add_option("--max-states", args.max_states, "Stop after N states")->type_name("N");
+  check->add_option("--max-memory", args.max_memory, "Stop at this much memory (512M, 8G)")
+      ->type_name("SIZE");
+  check->add_option("--max-seconds", args.max_seconds, "Stop after N seconds")->type_name("N");
+  check->add_option("--json", args.json, "Write the JSON report here ('-': stdout, no text)")
+      ->type_name("PATH");
+  check->add_option("--junit", args.junit, "Write a JUnit XML report here")->type_name("PATH");
+  check->add_option("--html", args.html, "Write the HTML report here (a folder for several specs)")
+      ->type_name("PATH");
+  check->add_flag("--no-symmetry", args.no_symmetry, "Turn symmetry reduction off");
+  check->add_flag("--no-por", args.no_por, "Turn partial-order reduction off");
+  check->add_flag("--quiet", args.quiet, "Draw no progress line");
+}
+
+}  // namespace
+
+int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err,
+        const Environment& env) {
+  CLI::App app{"lockcheck: an explicit-state model checker for locking protocols", "lockcheck"};
+  app.set_version_flag("--version", fmt::format("lockcheck {}", kVersion));
+  app.require_subcommand(1);
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("lockcheck: {}\nRun 'lockcheck --help' for more information.\n", e.what());
+  });
+
+  CheckArgs check_args;
+  add_check_command(app, check_args);
+  // Later commands: named now so that they answer clearly instead of "unknown argument".
+  for (std::string_view name : kCommands) {
+    if (name != "check") app.add_subcommand(std::string(name), "(not supported yet)")->allow_extras();
+  }
+
+  // CLI11 would only say that a command is required; name the word it did not know instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string word = argv[1];
+    if (std::find(kCommands.begin(), kCommands.end(), word) == kCommands.end()) {
+      err << fmt::format(
+          "lockcheck: unknown command '{}' (the commands are check, simulate, replay, new)\n"
+          "Run 'lockcheck --help' for more information.\n",
+          word);
+      return kExitError;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end parsing with a "success" that prints to `out`.
+    return app.exit(e, out, err) == 0 ? kExitAsExpected : kExitError;
+  }
+
+  CLI::App* command = app.get_subcommands().front();
+  if (command->get_name() != "check") {
+    err << fmt::format("lockcheck: '{}' is not supported yet\n", command->get_name());
+    return kExitError;
+  }
+  return run_check(check_args, out, err, env);
+}
+
+}  // namespace lockcheck::cli

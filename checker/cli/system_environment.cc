@@ -1,0 +1,47 @@
+// The real world behind cli::run: the checker, the HTML writer, the terminal and the signals.
+// Kept apart from cli.cc so that cli_tests link without the checker.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "checker/cli/cli.h"
+#include "checker/compile/check.h"
+#include "reports/html_report.h"
+
+namespace lockcheck::cli {
+namespace {
+
+// Lock-free, so setting it is safe inside a signal handler.
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  // The first signal asks the search to stop and the reports to be written; SA_RESETHAND lets
+  // a second one end the process at once, for a user who does not want to wait.
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+}  // namespace
+
+int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err) {
+  install_stop_handlers();
+  Environment env;
+  env.check = compile::check_spec;
+  env.write_html = reports::write_html;
+  env.err_is_terminal = isatty(fileno(stderr)) != 0;
+  env.stop = &g_stop;
+  env.hardware_threads = static_cast<int>(std::thread::hardware_concurrency());
+  return run(argc, argv, out, err, env);
+}
+
+}  // namespace lockcheck::cli
