@@ -11,6 +11,8 @@
 
 #include "checker/engine/search.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -18,8 +20,6 @@
 #include <new>
 #include <thread>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "checker/engine/chunked_array.h"
 #include "checker/engine/limit_text.h"
@@ -59,7 +59,7 @@ enum class StopReason { none, states, memory, time, interrupted, error };
 
 // One transition computed by a worker, merged later in order.
 struct Record {
-  uint32_t rank;    // the parent's position in the level
+  uint32_t rank;  // the parent's position in the level
   Choice choice;
   uint32_t target;  // states: the number when already stored, else kNone; failures: the property
   bool failure;
@@ -123,12 +123,12 @@ class Search {
   // The level being expanded, in rank order, and the next one.
   MeteredVector<uint32_t> level_;
   MeteredVector<uint32_t> next_order_;
-  uint64_t level_pos_ = 0;  // how far the expansion of level_ has gone (for progress)
-  uint32_t depth_ = 0;      // of level_
-  uint64_t next_start_ = 0;             // the first state number of the next level
-  ChunkedArray<uint32_t> next_rank_;    // per state of the next level: its parent's rank
-  MeteredVector<uint32_t> improved_;    // next-level states whose first path was improved
-  bool in_order_ = true;                // first paths arrived in (rank, choice) order
+  uint64_t level_pos_ = 0;            // how far the expansion of level_ has gone (for progress)
+  uint32_t depth_ = 0;                // of level_
+  uint64_t next_start_ = 0;           // the first state number of the next level
+  ChunkedArray<uint32_t> next_rank_;  // per state of the next level: its parent's rank
+  MeteredVector<uint32_t> improved_;  // next-level states whose first path was improved
+  bool in_order_ = true;              // first paths arrived in (rank, choice) order
   PathKey last_first_;
 
   std::vector<std::optional<Candidate>> candidates_;  // for the length being completed
@@ -197,8 +197,8 @@ Search::Search(const Model& model, const SearchOptions& options)
       next_order_(MeteredAllocator<uint32_t>(&meter_)),
       next_rank_(&meter_),
       improved_(MeteredAllocator<uint32_t>(&meter_)) {
-  threads_ = options.threads > 0 ? options.threads
-                                 : static_cast<int>(std::thread::hardware_concurrency());
+  threads_ =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads_ = std::clamp(threads_, 1, 256);
   if (options.max_states > 0) state_cap_ = std::min(options.max_states, StateStore::kMaxStates);
 }
@@ -405,8 +405,8 @@ void Search::on_failure(uint32_t rank, Choice c, bool fault, PropertyId p) {
   ++transitions_;
   if (p >= properties_ || result_.violations[p]) return;
   const uint32_t state = level_[rank];
-  Candidate candidate{{std::min<uint32_t>(faults_[state] + (fault ? 1 : 0), kMaxFaults), rank, c},
-                      state, true, c};
+  Candidate candidate{
+      {std::min<uint32_t>(faults_[state] + (fault ? 1 : 0), kMaxFaults), rank, c}, state, true, c};
   if (!candidates_[p] || candidate.key < candidates_[p]->key) candidates_[p] = candidate;
 }
 
@@ -473,7 +473,8 @@ void Search::evaluate(uint32_t state, PathKey key) {
 
 void Search::resolve() {
   for (uint32_t p = 0; p < properties_; ++p) {
-    if (candidates_[p] && !result_.violations[p]) result_.violations[p] = counterexample(*candidates_[p]);
+    if (candidates_[p] && !result_.violations[p])
+      result_.violations[p] = counterexample(*candidates_[p]);
     candidates_[p].reset();
   }
 }

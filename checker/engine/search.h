@@ -28,7 +28,7 @@ struct SearchOptions {
   uint64_t max_memory_bytes = 0;  // 0: no limit; counts the engine's own stores
   double max_seconds = 0;         // 0: no limit
   int threads = 1;  // <= 0: all cores. successors() is then called from several threads at once
-  const std::atomic<bool>* stop = nullptr;  // set by a signal handler: stop as if a limit hit
+  const std::atomic<bool>* stop = nullptr;        // set by a signal handler: stop as if a limit hit
   std::function<void(const Progress&)> progress;  // called now and then, from the search thread
 };
 
@@ -39,10 +39,10 @@ struct Counterexample {
 
 struct SearchResult {
   bool complete = false;
-  std::string incomplete_reason;  // "state limit (1000 states)", "time limit (2 s)", ...
+  std::string incomplete_reason;  // "state limit (1,000 states) reached", "interrupted", ...
   uint64_t states = 0;
   uint64_t transitions = 0;  // every transition emitted, failing ones included
-  uint32_t depth = 0;  // the deepest BFS level reached
+  uint32_t depth = 0;        // the deepest BFS level reached
   double seconds = 0;
   uint64_t peak_memory_bytes = 0;  // measured: every allocation of the engine's own structures
   uint64_t bytes_per_state = 0;    // (state store + parent/choice/fault arrays) / states

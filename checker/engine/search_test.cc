@@ -126,8 +126,8 @@ TEST(SearchTest, FaultyFailingTransitionLosesToAFaultFreeStateViolation) {
 TEST(SearchTest, StateViolationWinsOverALaterFailingTransition) {
   GraphModel g;
   PropertyId p = g.invariant("p", {1});
-  g.edge(0, 4, 1);  // violated at length 1
-  g.fail(1, 0, p);  // a failure at length 2
+  g.edge(0, 4, 1);        // violated at length 1
+  g.fail(1, 0, p);        // a failure at length 2
   g.fail(0, 9, p, true);  // a failure at length 1 but with a fault
   SearchResult r = run(g);
   ASSERT_TRUE(r.violations[p]);

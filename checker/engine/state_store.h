@@ -73,7 +73,7 @@ class StateStore {
   uint64_t index_mask_ = 0;
   ChunkedArray<uint64_t> locators_;
   MeteredVector<Chunk> chunks_;
-  uint64_t chunk_used_ = 0;        // in the last chunk
+  uint64_t chunk_used_ = 0;          // in the last chunk
   uint64_t next_chunk_size_ = 4096;  // grows geometrically up to kMaxChunkSize
   uint64_t arena_allocated_ = 0;
   uint64_t arena_used_ = 0;

@@ -38,8 +38,8 @@ TEST(StateStoreTest, ManyStatesOfManySizesThroughGrowth) {
     s += std::to_string(i);  // distinct
     states.push_back(s);
   }
-  states.push_back(std::string(300, 'x'));        // a two-byte length prefix
-  states.push_back(std::string(5 << 20, 'y'));    // larger than an arena chunk
+  states.push_back(std::string(300, 'x'));      // a two-byte length prefix
+  states.push_back(std::string(5 << 20, 'y'));  // larger than an arena chunk
   states.push_back(std::string(5 << 20, 'z'));
   for (std::size_t i = 0; i < states.size(); ++i) {
     ASSERT_EQ(store.insert(states[i]), std::pair(static_cast<uint32_t>(i), true));

@@ -3,6 +3,8 @@
 // increasing choice order; invariants and reachability properties are sets of nodes.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -11,8 +13,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "checker/engine/model.h"
 
@@ -24,8 +24,8 @@ class GraphModel : public Model {
     Choice choice = 0;
     bool fault = false;
     bool failure = false;
-    uint32_t to = 0;           // when !failure
-    PropertyId property = 0;   // when failure
+    uint32_t to = 0;          // when !failure
+    PropertyId property = 0;  // when failure
   };
 
   explicit GraphModel(uint32_t initial = 0) : initial_(initial) {}

@@ -28,8 +28,8 @@ TEST(WorkerPoolTest, SingleWorkerRunsOnTheCaller) {
 TEST(WorkerPoolTest, RethrowsAHelpersException) {
   WorkerPool pool(2);
   EXPECT_THROW(pool.run([](int w) {
-                 if (w == 1) throw std::runtime_error("boom");
-               }),
+    if (w == 1) throw std::runtime_error("boom");
+  }),
                std::runtime_error);
   std::atomic<int> after{0};
   pool.run([&](int) { after.fetch_add(1); });  // still usable
