@@ -270,16 +270,21 @@ StaticType Resolver::subquery(ast::Expr& e) {
   }
   if (!s.into.empty()) error(s.into.front().loc, "a subquery cannot use INTO");
   if (s.lock != ast::LockMode::none) error(s.loc, "a subquery cannot lock rows");
-  bool one_column = s.items.size() == 1 && !(s.items[0].star && s.items[0].agg == ast::Aggregate::none);
-  if (!s.items.empty() && !one_column) error(s.loc, "a subquery must return one column");
+  const ast::Table* table = find_table(s.table);
+  bool star = s.items.size() == 1 && s.items[0].star && s.items[0].agg == ast::Aggregate::none;
+  bool one_column =
+      s.items.size() == 1 && (!star || (table != nullptr && table->columns.size() == 1));
+  if (!s.items.empty() && !one_column && (!star || table != nullptr)) {
+    error(s.loc, "a subquery must return one column");
+  }
   sql(s);
   if (!one_column) return std::nullopt;
   const ast::SelectItem& item = s.items[0];
   if (item.agg == ast::Aggregate::count || item.agg == ast::Aggregate::count_star) {
     return Type::int_;
   }
-  const ast::Table* table = find_table(s.table);
   if (table == nullptr) return std::nullopt;
+  if (star) return column_type(table->columns[0].type);
   for (const ast::Column& c : table->columns) {
     if (c.name == item.column) {
       return item.agg == ast::Aggregate::sum ? Type::int_ : column_type(c.type);
