@@ -103,7 +103,9 @@ std::string to_string(const ast::Ref& r) {
 
 std::string to_string(const ast::Expr& e, bool refs) {
   auto arg = [&](size_t i) { return i < e.args.size() ? to_string(*e.args[i], refs) : "<none>"; };
-  auto ref = [&]() { return refs && e.ref.kind != ast::RefKind::unresolved ? "@" + to_string(e.ref) : ""; };
+  auto ref = [&]() {
+    return refs && e.ref.kind != ast::RefKind::unresolved ? "@" + to_string(e.ref) : "";
+  };
   switch (e.kind) {
     case ast::ExprKind::int_lit:
       return std::to_string(e.int_value);
@@ -128,7 +130,9 @@ std::string to_string(const ast::Expr& e, bool refs) {
     case ast::ExprKind::field:
       return fmt::format("(. {} {}{})", arg(0), e.text, ref());
     case ast::ExprKind::quantifier: {
-      const char* q = e.quant == ast::Quant::all ? "all" : e.quant == ast::Quant::some ? "some" : "count";
+      const char* q = e.quant == ast::Quant::all    ? "all"
+                      : e.quant == ast::Quant::some ? "some"
+                                                    : "count";
       return fmt::format("({} {} {}{} {})", q, e.text, e.group, ref(), arg(0));
     }
     case ast::ExprKind::subquery:
@@ -223,8 +227,8 @@ std::string to_string(const ast::Word& w) {
 }
 
 std::string to_string(const ast::RedisCmd& c) {
-  static constexpr const char* kNames[] = {"GET",    "SET",    "DEL",    "EXISTS", "INCR",
-                                           "DECR",   "INCRBY", "DECRBY", "EXPIRE", "TTL"};
+  static constexpr const char* kNames[] = {"GET",  "SET",    "DEL",    "EXISTS", "INCR",
+                                           "DECR", "INCRBY", "DECRBY", "EXPIRE", "TTL"};
   std::string out = c.node;
   if (c.node_index) out += "[" + to_string(*c.node_index) + "]";
   out += ": ";

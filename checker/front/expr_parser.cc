@@ -53,7 +53,8 @@ ast::ExprPtr Parser::parse_implies() {
   }
   ast::ExprPtr result = std::move(operands.back());
   for (size_t i = locs.size(); i-- > 0;) {
-    result = make_binary(ast::Op::implies, locs[i], std::move(operands[i]), std::move(result), false);
+    result =
+        make_binary(ast::Op::implies, locs[i], std::move(operands[i]), std::move(result), false);
   }
   return result;
 }
@@ -262,7 +263,7 @@ ast::ExprPtr Parser::parse_primary() {
       if (at_quantifier()) {
         Token q = take();
         auto e = make_expr(ast::ExprKind::quantifier, loc);
-        e->quant = q.text == "all" ? ast::Quant::all
+        e->quant = q.text == "all"    ? ast::Quant::all
                    : q.text == "some" ? ast::Quant::some
                                       : ast::Quant::count;
         e->text = std::string(take().text);

@@ -221,10 +221,10 @@ StaticType Resolver::binary(ast::Expr& e) {
                                                                    : -1;
       if (column_side >= 0) {
         const ast::Expr& other = *e.args[1 - column_side];
-        error(other.loc, fmt::format("cannot compare column '{}' of type {} with {}",
-                                     e.args[column_side]->text,
-                                     type_text(column_side == 0 ? *lhs : *rhs),
-                                     type_text(column_side == 0 ? *rhs : *lhs)));
+        error(other.loc,
+              fmt::format("cannot compare column '{}' of type {} with {}",
+                          e.args[column_side]->text, type_text(column_side == 0 ? *lhs : *rhs),
+                          type_text(column_side == 0 ? *rhs : *lhs)));
       } else {
         error(e.loc, fmt::format("cannot compare {} with {}", type_text(*lhs), type_text(*rhs)));
       }
@@ -275,9 +275,10 @@ StaticType Resolver::name(ast::Expr& e) {
         auto it = std::find_if(p.locals.begin(), p.locals.end(),
                                [&](const ast::VarDecl& v) { return v.name == n; });
         if (it == p.locals.end()) continue;
-        hint = p.lo ? fmt::format("; '{0}' is a local of process '{1}': read it as {1}[1].{0}, "
-                                  "or in a quantifier",
-                                  n, p.name)
+        hint = p.lo ? fmt::format(
+                          "; '{0}' is a local of process '{1}': read it as {1}[1].{0}, "
+                          "or in a quantifier",
+                          n, p.name)
                     : fmt::format("; '{0}' is a local of process '{1}': read it as {1}.{0}", n,
                                   p.name);
         break;
@@ -322,10 +323,10 @@ StaticType Resolver::name(ast::Expr& e) {
     }
     case GlobalKind::redis:
       e.ref = {ast::RefKind::redis_node, g->index};
-      error(e.loc, where_ == Where::property
-                       ? fmt::format("'{0}' is a Redis node, not a value; read a key as {0}['key']",
-                                     n)
-                       : fmt::format("'{}' is a Redis node, not a value; read a key with GET", n));
+      error(e.loc,
+            where_ == Where::property
+                ? fmt::format("'{0}' is a Redis node, not a value; read a key as {0}['key']", n)
+                : fmt::format("'{}' is a Redis node, not a value; read a key with GET", n));
       return std::nullopt;
     case GlobalKind::database:
       error(e.loc, fmt::format("'{}' is a database, not a value", n));
@@ -363,8 +364,8 @@ StaticType Resolver::index(ast::Expr& e) {
     if (g != nullptr && g->kind == GlobalKind::process) {
       base.ref = {ast::RefKind::process_group, g->index};
       if (!spec_.processes[g->index].lo) {
-        error(e.loc, fmt::format("'{0}' is a single process; write '{0}' without an index",
-                                 base.text));
+        error(e.loc,
+              fmt::format("'{0}' is a single process; write '{0}' without an index", base.text));
       } else if (where_ == Where::constant) {
         error(e.loc, fmt::format("expected a constant, found the process '{}'", base.text));
       }
@@ -375,9 +376,8 @@ StaticType Resolver::index(ast::Expr& e) {
       base.ref = {ast::RefKind::redis_node, g->index};
       redis_read(e.loc);
       if (spec_.redis[g->index].count) {
-        error(e.loc, fmt::format(
-                         "'{0}' is an array of Redis nodes; read a key as {0}[1]['key']",
-                         base.text));
+        error(e.loc, fmt::format("'{0}' is an array of Redis nodes; read a key as {0}[1]['key']",
+                                 base.text));
       }
       expr(at);
       return std::nullopt;
@@ -391,8 +391,8 @@ StaticType Resolver::index(ast::Expr& e) {
       node.ref = {ast::RefKind::redis_node, g->index};
       redis_read(e.loc);
       if (!spec_.redis[g->index].count) {
-        error(e.loc, fmt::format("'{0}' is a single Redis node; read a key as {0}['key']",
-                                 node.text));
+        error(e.loc,
+              fmt::format("'{0}' is a single Redis node; read a key as {0}['key']", node.text));
       }
       int_index(*base.args[1], "a Redis node index");
       expr(at);

@@ -19,7 +19,8 @@ invariant no_oversell: sold <= 1;
 expect violated no_oversell;
 )";
 
-constexpr const char* kLease = R"(// Redis lease without fencing: the lease expires while its holder is slow, and a second
+constexpr const char* kLease =
+    R"(// Redis lease without fencing: the lease expires while its holder is slow, and a second
 // holder reads the same seat.
 database db { table seats (id int primary key, available int); insert into seats values (123, 1); }
 redis cache;  clock max 6;  ghost sold = 0;

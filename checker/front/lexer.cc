@@ -6,9 +6,7 @@
 
 namespace lockcheck::front {
 
-bool is_ident_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
 bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 
@@ -203,7 +201,8 @@ Token Lexer::lex_number(size_t begin) {
   bool bad = false;
   if (i < src_.size() && is_ident_char(src_[i])) {
     while (i < src_.size() && is_ident_char(src_[i])) ++i;
-    error_at(begin, fmt::format("invalid number '{}'", src_.substr(begin, std::min<size_t>(i - begin, 30))));
+    error_at(begin, fmt::format("invalid number '{}'",
+                                src_.substr(begin, std::min<size_t>(i - begin, 30))));
     bad = true;
   }
   pos_ = i;

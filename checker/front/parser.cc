@@ -21,7 +21,7 @@ namespace detail {
 namespace {
 
 constexpr std::array<std::string_view, 15> kTopKeywords = {
-    "spec",  "const", "var",   "ghost",  "database",  "redis",     "clock",      "timing",
+    "spec",    "const", "var",    "ghost",     "database",  "redis",      "clock", "timing",
     "process", "fault", "faults", "invariant", "reachable", "eventually", "expect"};
 
 bool is_top_keyword(std::string_view w) {
@@ -53,8 +53,8 @@ std::string to_upper(std::string_view s) {
 
 bool is_reserved(std::string_view w) {
   static constexpr std::array<std::string_view, 19> kReserved = {
-      "var",  "if",  "else", "while",   "break", "continue", "done", "assert", "await", "sleep",
-      "atomic", "and", "or", "not", "implies", "true", "false", "null", "self"};
+      "var",    "if",  "else", "while", "break",   "continue", "done",  "assert", "await", "sleep",
+      "atomic", "and", "or",   "not",   "implies", "true",     "false", "null",   "self"};
   return std::find(kReserved.begin(), kReserved.end(), w) != kReserved.end();
 }
 
@@ -486,9 +486,9 @@ void Parser::parse_fault(ast::Spec& spec) {
     return sync_top_level();
   }
   take();
-  f.target = expect_name(f.kind == ast::FaultKind::restart_node ? "a Redis node name"
-                                                                  : "a process name",
-                         &f.target_loc);
+  f.target =
+      expect_name(f.kind == ast::FaultKind::restart_node ? "a Redis node name" : "a process name",
+                  &f.target_loc);
   if (f.target.empty()) return sync_top_level();
   f.at_most = parse_at_most();
   if (!f.at_most) return sync_top_level();
@@ -545,8 +545,8 @@ bool is_sql_reserved(std::string_view word) {
   // Only the words that would make a statement ambiguous; `key`, `locked` or `begin` stay
   // usable as column names.
   static constexpr std::array<std::string_view, 20> kWords = {
-      "select", "from",   "where",  "into",   "order",     "by",  "limit", "for", "update", "set",
-      "values", "insert", "delete", "returning", "and", "or",  "not",   "is",  "null",   "true"};
+      "select", "from",   "where",  "into",      "order", "by", "limit", "for", "update", "set",
+      "values", "insert", "delete", "returning", "and",   "or", "not",   "is",  "null",   "true"};
   std::string lower = to_lower(word);
   return lower == "false" || std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
 }
@@ -617,8 +617,8 @@ void Parser::parse_table(ast::Database& db) {
       } else if (type == "pid") {
         col.type = ast::ColumnType::pid;
       } else if (ty.kind == TokenKind::ident) {
-        error(ty.loc, fmt::format("unknown column type '{}'; expected int, text, bool or pid",
-                                  ty.text));
+        error(ty.loc,
+              fmt::format("unknown column type '{}'; expected int, text, bool or pid", ty.text));
       } else {
         report_expected("a column type", "");
         return sync_statement();
@@ -659,9 +659,10 @@ void Parser::parse_table(ast::Database& db) {
         std::vector<std::string> names;
         for (const ast::Column& c : table.columns) names.push_back(c.name);
         std::string best = suggest(name, names);
-        error(loc, best.empty() ? fmt::format("unknown column '{}' in table '{}'", name, table.name)
-                                : fmt::format("unknown column '{}' in table '{}'; did you mean '{}'?",
-                                              name, table.name, best));
+        error(loc, best.empty()
+                       ? fmt::format("unknown column '{}' in table '{}'", name, table.name)
+                       : fmt::format("unknown column '{}' in table '{}'; did you mean '{}'?", name,
+                                     table.name, best));
         continue;
       }
       int index = static_cast<int>(it - table.columns.begin());

@@ -52,8 +52,8 @@ class Parser {
   std::string text_from(size_t begin) const;  // one_line(begin, end of the last token taken)
 
   // --- recovery
-  void sync_statement();   // to just after the next `;`, or before the `}` that closes the block
-  void sync_top_level();   // to the next declaration
+  void sync_statement();  // to just after the next `;`, or before the `}` that closes the block
+  void sync_top_level();  // to the next declaration
   // To before the closer of the current bracket level (or, if asked, the `;` or `{` that ends an
   // expression at that level).
   void skip_to_close(bool stop_at_semicolon);

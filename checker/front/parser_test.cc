@@ -255,7 +255,8 @@ TEST(ParserStmt, EveryStatement) {
 }
 
 TEST(ParserStmt, TextFoldsBlanksAndDropsComments) {
-  auto spec = body("SELECT  available\n    INTO a /* the count */ FROM seats\n\tWHERE id = 'a  b';");
+  auto spec =
+      body("SELECT  available\n    INTO a /* the count */ FROM seats\n\tWHERE id = 'a  b';");
   EXPECT_EQ(spec->processes[0].body[0]->text,
             "SELECT available INTO a FROM seats WHERE id = 'a  b'");
 }
@@ -293,10 +294,11 @@ TEST(ParserSql, Select) {
             "SELECT * INTO a, b FROM seats WHERE (= #id $seat) FOR UPDATE");
   EXPECT_EQ(sql("SELECT COUNT(*), SUM(n), MIN(n), MAX(n), COUNT(n) INTO a, b, c, d, e FROM t;"),
             "SELECT COUNT(*), SUM(n), MIN(n), MAX(n), COUNT(n) INTO a, b, c, d, e FROM t");
-  EXPECT_EQ(sql("SELECT id, v FROM t WHERE v IS NULL OR NOT v <> 3 ORDER BY id DESC LIMIT 1 "
-                "FOR SHARE NOWAIT INTO a, b;"),
-            "SELECT id, v INTO a, b FROM t WHERE (or (is-null #v) (not (<> #v 3))) ORDER BY id DESC "
-            "LIMIT 1 FOR SHARE NOWAIT");
+  EXPECT_EQ(
+      sql("SELECT id, v FROM t WHERE v IS NULL OR NOT v <> 3 ORDER BY id DESC LIMIT 1 "
+          "FOR SHARE NOWAIT INTO a, b;"),
+      "SELECT id, v INTO a, b FROM t WHERE (or (is-null #v) (not (<> #v 3))) ORDER BY id DESC "
+      "LIMIT 1 FOR SHARE NOWAIT");
   EXPECT_EQ(sql("SELECT id INTO a FROM t ORDER BY id ASC LIMIT $n FOR UPDATE SKIP LOCKED;"),
             "SELECT id INTO a FROM t ORDER BY id LIMIT $n FOR UPDATE SKIP LOCKED");
   EXPECT_EQ(sql("SELECT id INTO a FROM t WHERE due <= now() AND who = $self AND n != ${k + 1};"),
@@ -324,10 +326,11 @@ TEST(ParserSql, EveryNodeIsMarkedSqlButHostExpressionsInside) {
 }
 
 TEST(ParserSql, UpdateInsertDelete) {
-  EXPECT_EQ(sql("UPDATE seats SET available = available - 1, version = $v + 1 WHERE id = 1 AND "
-                "version = $v;"),
-            "UPDATE seats SET available = (- #available 1), version = (+ $v 1) WHERE (and (= #id 1) "
-            "(= #version $v))");
+  EXPECT_EQ(
+      sql("UPDATE seats SET available = available - 1, version = $v + 1 WHERE id = 1 AND "
+          "version = $v;"),
+      "UPDATE seats SET available = (- #available 1), version = (+ $v 1) WHERE (and (= #id 1) "
+      "(= #version $v))");
   EXPECT_EQ(sql("UPDATE t SET n = 0 RETURNING id, n INTO a, b;"),
             "UPDATE t SET n = 0 RETURNING id, n INTO a, b");
   EXPECT_EQ(sql("INSERT INTO bookings VALUES (123, $self, 'held');"),

@@ -85,10 +85,9 @@ ast::StmtPtr Parser::parse_redis_statement(size_t begin, std::string target, Sou
     std::vector<std::string> names;
     for (const CommandName& c : kCommands) names.emplace_back(c.name);
     std::string best = suggest(upper, names);
-    error(word.loc, best.empty()
-                        ? fmt::format("unknown Redis command '{}'", word.text)
-                        : fmt::format("unknown Redis command '{}'; did you mean '{}'?", word.text,
-                                      best));
+    error(word.loc, best.empty() ? fmt::format("unknown Redis command '{}'", word.text)
+                                 : fmt::format("unknown Redis command '{}'; did you mean '{}'?",
+                                               word.text, best));
   }
 
   // The words, read raw from the source.

@@ -98,8 +98,7 @@ void Resolver::declare_globals() {
     decls.emplace_back(spec_.database->loc, spec_.database->name, GlobalKind::database, 0);
   }
   for (size_t i = 0; i < spec_.properties.size(); ++i) {
-    decls.emplace_back(spec_.properties[i].loc, spec_.properties[i].name, GlobalKind::property,
-                       i);
+    decls.emplace_back(spec_.properties[i].loc, spec_.properties[i].name, GlobalKind::property, i);
   }
   std::stable_sort(decls.begin(), decls.end(),
                    [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
@@ -167,7 +166,8 @@ void Resolver::check_database() {
     if (table == db.tables.end()) {
       std::vector<std::string> names;
       for (const ast::Table& t : db.tables) names.push_back(t.name);
-      error(ins.loc, fmt::format("unknown table '{}'{}", ins.table, did_you_mean(ins.table, names)));
+      error(ins.loc,
+            fmt::format("unknown table '{}'{}", ins.table, did_you_mean(ins.table, names)));
       for (auto& row : ins.rows) {
         for (auto& v : row) expr(*v);
       }
@@ -203,16 +203,16 @@ void Resolver::check_database() {
     for (auto& row : ins.rows) {
       if (row.size() != columns.size()) {
         SourceLoc loc = row.empty() ? ins.loc : row.front()->loc;
-        error(loc, fmt::format("the row has {} value{} but the table takes {} column{}",
-                               row.size(), row.size() == 1 ? "" : "s", columns.size(),
+        error(loc, fmt::format("the row has {} value{} but the table takes {} column{}", row.size(),
+                               row.size() == 1 ? "" : "s", columns.size(),
                                columns.size() == 1 ? "" : "s"));
       }
       for (size_t i = 0; i < row.size(); ++i) {
         StaticType t = expr(*row[i]);
         if (i >= columns.size() || columns[i] < 0 || !columns_ok) continue;
         const ast::Column& col = table->columns[columns[i]];
-        bool is_key = std::find(table->primary_key.begin(), table->primary_key.end(),
-                                columns[i]) != table->primary_key.end();
+        bool is_key = std::find(table->primary_key.begin(), table->primary_key.end(), columns[i]) !=
+                      table->primary_key.end();
         if (t == Type::null && is_key) {
           error(row[i]->loc, fmt::format("primary key column '{}' cannot be null", col.name));
         } else if (t && *t != Type::null && *t != column_type(col.type)) {
@@ -234,17 +234,17 @@ void Resolver::check_faults() {
       f.target_ref = {wants_node ? ast::RefKind::redis_node : ast::RefKind::process_group,
                       g->index};
     } else if (g != nullptr && wants_node && g->kind == GlobalKind::process) {
-      error(f.target_loc,
-            fmt::format("'{0}' is a process; to crash and restart it, write "
-                        "'fault crash {0} at most K restart;'",
-                        f.target));
+      error(f.target_loc, fmt::format("'{0}' is a process; to crash and restart it, write "
+                                      "'fault crash {0} at most K restart;'",
+                                      f.target));
     } else if (g != nullptr && !wants_node && g->kind == GlobalKind::redis) {
-      error(f.target_loc,
-            fmt::format("'{0}' is a Redis node; to restart it, write 'fault restart {0} at most K;'",
-                        f.target));
+      error(
+          f.target_loc,
+          fmt::format("'{0}' is a Redis node; to restart it, write 'fault restart {0} at most K;'",
+                      f.target));
     } else if (g != nullptr) {
-      error(f.target_loc, fmt::format("'{}' is {}, not {}", f.target, kind_text(g->kind),
-                                      kind_text(wanted)));
+      error(f.target_loc,
+            fmt::format("'{}' is {}, not {}", f.target, kind_text(g->kind), kind_text(wanted)));
     } else {
       std::vector<std::string> names;
       for (const auto& [name, other] : globals_) {
@@ -365,8 +365,8 @@ void Resolver::statement(ast::Stmt& s) {
       if (!s.expr) break;
       StaticType t = expr(*s.expr);
       if (t && *t != Type::int_) {
-        error(s.expr->loc, fmt::format("sleep needs an int number of ticks, found {}",
-                                       type_text(*t)));
+        error(s.expr->loc,
+              fmt::format("sleep needs an int number of ticks, found {}", type_text(*t)));
       }
       break;
     }
@@ -414,8 +414,8 @@ bool Resolver::assign_target(const std::string& name, SourceLoc loc, ast::Ref& r
       return true;
     case GlobalKind::ghost:
       if (into) {
-        error(loc, fmt::format(
-                       "INTO can only assign local or shared variables, not the ghost '{}'", name));
+        error(loc, fmt::format("INTO can only assign local or shared variables, not the ghost '{}'",
+                               name));
         return false;
       }
       ref = {ast::RefKind::ghost, g->index};
@@ -440,17 +440,16 @@ void Resolver::redis(ast::Stmt& s) {
       error(cmd.node_loc,
             fmt::format("'{0}' is an array of Redis nodes; pick one, as in '{0}[1]:'", cmd.node));
     } else if (!decl.count && cmd.node_index) {
-      error(cmd.node_loc, fmt::format(
-                              "'{0}' is a single Redis node; write '{0}:' without an index",
-                              cmd.node));
+      error(cmd.node_loc,
+            fmt::format("'{0}' is a single Redis node; write '{0}:' without an index", cmd.node));
     }
   } else if (g != nullptr) {
     error(cmd.node_loc, fmt::format("'{}' is {}, not a Redis node", cmd.node, kind_text(g->kind)));
   } else {
     std::vector<std::string> names;
     for (const ast::RedisDecl& r : spec_.redis) names.push_back(r.name);
-    error(cmd.node_loc, fmt::format("unknown Redis node '{}'{}", cmd.node,
-                                    did_you_mean(cmd.node, names)));
+    error(cmd.node_loc,
+          fmt::format("unknown Redis node '{}'{}", cmd.node, did_you_mean(cmd.node, names)));
   }
   if (cmd.node_index) {
     StaticType t = expr(*cmd.node_index);

@@ -78,7 +78,7 @@ class Resolver {
   int select_items(std::vector<ast::SelectItem>& items, bool returning);
   void into(ast::SqlStmt& s, int columns, std::string_view source);
   StaticType sql_value(ast::Expr& e, std::string_view forbid_columns);
-  int column_index(std::string_view name) const;  // in table_, or -1
+  int column_index(std::string_view name) const;                // in table_, or -1
   void unknown_column(const std::string& name, SourceLoc loc);  // in table_, with a hint
   const ast::Table* find_table(const std::string& name) const;
 

@@ -154,8 +154,9 @@ TEST(Resolver, FillsInReferences) {
   const ast::RedisCmd& redlock = *expirer.body[7]->redis;
   EXPECT_EQ(redlock.node_ref.index, 1);
   EXPECT_EQ(to_string(*redlock.node_index, true), "(+ k@local0 1)");
-  EXPECT_EQ(to_string(*expirer.body.back()->expr, true),
-            "(or (== first@shared2 (index client@process0 2)) (== first@shared2 expirer@process1))");
+  EXPECT_EQ(
+      to_string(*expirer.body.back()->expr, true),
+      "(or (== first@shared2 (index client@process0 2)) (== first@shared2 expirer@process1))");
 
   EXPECT_EQ(spec->faults[0].target_ref.kind, ast::RefKind::process_group);
   EXPECT_EQ(spec->faults[1].target_ref.index, 1);
@@ -298,7 +299,8 @@ process p {
 }
 invariant ok: sold >= 0;
 )lcs";
-  EXPECT_EQ(errors(kSrc), R"lcs(t.lcs:8:7: error: ghost variable 'sold' can only be read by properties
+  EXPECT_EQ(errors(kSrc),
+            R"lcs(t.lcs:8:7: error: ghost variable 'sold' can only be read by properties
     a = sold;
         ^
 t.lcs:9:6: error: ghost variable 'sold' can only be read by properties
@@ -379,7 +381,8 @@ process p {
   SELECT id INTO a FROM seats LIMIT id;
 }
 )lcs";
-  EXPECT_EQ(errors(kSrc), R"lcs(t.lcs:4:29: error: the row has 2 values but the table takes 3 columns
+  EXPECT_EQ(errors(kSrc),
+            R"lcs(t.lcs:4:29: error: the row has 2 values but the table takes 3 columns
     insert into seats values (1, 2), (3, 4, 'x');
                               ^
 t.lcs:5:15: error: the rows must give the primary key column 'slot'
@@ -596,7 +599,8 @@ invariant b: cache[1]['k'] == null;
 invariant c: node[1] == null;
 invariant d: cache == null;
 )lcs";
-  EXPECT_EQ(errors(kSrc), R"lcs(t.lcs:6:3: error: 'node' is an array of Redis nodes; pick one, as in 'node[1]:'
+  EXPECT_EQ(errors(kSrc),
+            R"lcs(t.lcs:6:3: error: 'node' is an array of Redis nodes; pick one, as in 'node[1]:'
     node: GET k;
     ^
 t.lcs:7:3: error: 'cache' is a single Redis node; write 'cache:' without an index
@@ -807,7 +811,6 @@ t.lcs:10:17: error: unknown property 'no_oversel'; did you mean 'no_oversell'?
                   ^
 )lcs");
 }
-
 
 }  // namespace
 }  // namespace lockcheck::front

@@ -429,8 +429,8 @@ ast::ExprPtr Parser::parse_sql_primary() {
       }
       ast::ExprPtr e = parse_sql_expr();
       if (!accept_punct(")")) {
-        report_expected("')'", fmt::format("to close the '(' at line {}, column {}",
-                                           open.loc.line, open.loc.column));
+        report_expected("')'", fmt::format("to close the '(' at line {}, column {}", open.loc.line,
+                                           open.loc.column));
       }
       return e;
     }

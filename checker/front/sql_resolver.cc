@@ -42,12 +42,12 @@ void Resolver::unknown_column(const std::string& name, SourceLoc loc) {
   std::string hint = did_you_mean(name, names);
   if (hint.empty()) {
     const Global* g = global(name);
-    bool variable = (process_index_ >= 0 && locals_.count(name) > 0) ||
-                    (g != nullptr && (g->kind == GlobalKind::shared ||
-                                      g->kind == GlobalKind::ghost ||
-                                      g->kind == GlobalKind::constant)) ||
-                    (where_ == Where::process &&
-                     (name == "found" || name == "row_count" || name == "sql_error"));
+    bool variable =
+        (process_index_ >= 0 && locals_.count(name) > 0) ||
+        (g != nullptr && (g->kind == GlobalKind::shared || g->kind == GlobalKind::ghost ||
+                          g->kind == GlobalKind::constant)) ||
+        (where_ == Where::process &&
+         (name == "found" || name == "row_count" || name == "sql_error"));
     if (variable) hint = fmt::format("; to use the variable '{0}', write ${0}", name);
   }
   error(loc, fmt::format("unknown column '{}' in table '{}'{}", name, table_->name, hint));
@@ -105,8 +105,8 @@ int Resolver::select_items(std::vector<ast::SelectItem>& items, bool returning) 
     }
     Type t = column_type(table_->columns[c].type);
     if (item.agg == ast::Aggregate::sum && t != Type::int_) {
-      error(item.loc, fmt::format("SUM needs an int column; '{}' is {}", item.column,
-                                  type_text(t)));
+      error(item.loc,
+            fmt::format("SUM needs an int column; '{}' is {}", item.column, type_text(t)));
     } else if ((item.agg == ast::Aggregate::min || item.agg == ast::Aggregate::max) &&
                t != Type::int_ && t != Type::text) {
       error(item.loc, fmt::format("{} needs an int or text column; '{}' is {}",
@@ -143,8 +143,8 @@ void Resolver::sql(ast::SqlStmt& s) {
   if (db == nullptr) {
     error(s.loc, "SQL statement but no database is declared");
   } else if (!s.database.empty() && s.database != db->name) {
-    error(s.database_loc, fmt::format("unknown database '{}'{}", s.database,
-                                      did_you_mean(s.database, {db->name})));
+    error(s.database_loc,
+          fmt::format("unknown database '{}'{}", s.database, did_you_mean(s.database, {db->name})));
   }
   if (s.kind == ast::SqlKind::begin || s.kind == ast::SqlKind::commit ||
       s.kind == ast::SqlKind::rollback) {
@@ -232,22 +232,21 @@ void Resolver::sql(ast::SqlStmt& s) {
       }
       if (columns_ok && columns.size() != s.values.size()) {
         error(s.loc, fmt::format("INSERT has {} column{} but {} value{}", columns.size(),
-                                 plural(columns.size()), s.values.size(),
-                                 plural(s.values.size())));
+                                 plural(columns.size()), s.values.size(), plural(s.values.size())));
         columns_ok = false;
       }
       for (size_t i = 0; i < s.values.size(); ++i) {
         StaticType t = sql_value(*s.values[i], "VALUES");
         if (!columns_ok || !t) continue;
         const ast::Column& col = table_->columns[columns[i]];
-        bool key = std::find(table_->primary_key.begin(), table_->primary_key.end(),
-                             columns[i]) != table_->primary_key.end();
+        bool key = std::find(table_->primary_key.begin(), table_->primary_key.end(), columns[i]) !=
+                   table_->primary_key.end();
         if (*t == Type::null && key) {
           error(s.values[i]->loc, fmt::format("primary key column '{}' cannot be null", col.name));
         } else if (*t != Type::null && *t != column_type(col.type)) {
-          error(s.values[i]->loc, fmt::format("column '{}' has type {} but the value is {}",
-                                              col.name, type_text(column_type(col.type)),
-                                              type_text(*t)));
+          error(s.values[i]->loc,
+                fmt::format("column '{}' has type {} but the value is {}", col.name,
+                            type_text(column_type(col.type)), type_text(*t)));
         }
       }
       break;
