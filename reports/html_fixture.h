@@ -177,6 +177,102 @@ inline trace::SpecResult holds() {
   return r;
 }
 
+// A deadlock resolved by the database (`detect deadlocks`): a step on a shared variable (a
+// self-arrow), open transactions holding row locks with uncommitted writes, two blocked
+// processes, and the abort of the victim, whose assert then fails.
+inline trace::SpecResult deadlock_abort() {
+  using trace::StepKind;
+  trace::SpecResult r;
+  r.file = "specs/payments/transfer_deadlock.lcs";
+  r.spec = "transfer_deadlock";
+  r.as_expected = false;
+  r.complete = true;
+  r.stats = {96, 180, 5, 0.002, 0, 0};
+  r.lanes = {{"transfer[1]", "process"}, {"transfer[2]", "process"}, {"db", "database"}};
+  const char* kDebit1 = "UPDATE accounts SET balance = balance - 10 WHERE id = 1";
+  const char* kDebit2 = "UPDATE accounts SET balance = balance - 10 WHERE id = 2";
+  const char* kCredit1 = "UPDATE accounts SET balance = balance + 10 WHERE id = 1";
+  const char* kCredit2 = "UPDATE accounts SET balance = balance + 10 WHERE id = 2";
+  auto proc = [](int id, const std::string& status, int line, const std::string& position,
+                 const std::string& txn, const std::string& error) {
+    trace::ProcessSnapshot p;
+    p.name = "transfer[" + std::to_string(id) + "]";
+    p.status = status;
+    p.line = line;
+    p.position = position;
+    p.transaction = txn;
+    p.locals = {{"found", txn.empty() ? "false" : "true"}, {"sql_error", error}};
+    return p;
+  };
+  auto state = [](std::string attempts, trace::TableRow a, trace::TableRow b,
+                  trace::ProcessSnapshot p1, trace::ProcessSnapshot p2) {
+    trace::StateSnapshot s;
+    s.shared = {{"attempts", std::move(attempts)}};
+    s.tables = {{"accounts", {"id", "balance"}, {std::move(a), std::move(b)}}};
+    s.processes = {std::move(p1), std::move(p2)};
+    return s;
+  };
+  trace::TableRow a0{{"1", "100"}, "", ""};
+  trace::TableRow b0{{"2", "100"}, "", ""};
+  trace::TableRow a1{{"1", "100"}, "FOR UPDATE by transfer[1]", "transfer[1]: balance = 90 (uncommitted)"};
+  trace::TableRow b1{{"2", "100"}, "FOR UPDATE by transfer[2]", "transfer[2]: balance = 90 (uncommitted)"};
+  r.initial = state("0", a0, b0, proc(1, "running", 7, "attempts = attempts + 1", "", "''"),
+                    proc(2, "running", 7, "attempts = attempts + 1", "", "''"));
+  auto make = [](int n, const std::string& actor, StepKind kind, int line, const std::string& text,
+                 const std::string& result, std::vector<trace::Change> changes,
+                 trace::StateSnapshot after) {
+    trace::TraceStep t;
+    t.step = n;
+    t.actor = actor;
+    t.kind = kind;
+    t.line = line;
+    t.text = text;
+    t.result = result;
+    t.changes = std::move(changes);
+    t.after = std::move(after);
+    return t;
+  };
+  std::vector<trace::TraceStep> steps;
+  steps.push_back(make(1, "transfer[1]", StepKind::statement, 7, "attempts = attempts + 1",
+                       "attempts = 1", {{"attempts", "0", "1"}},
+                       state("1", a0, b0, proc(1, "running", 9, kDebit1, "", "''"),
+                             proc(2, "running", 7, "attempts = attempts + 1", "", "''"))));
+  steps.push_back(make(2, "transfer[1]", StepKind::statement, 9, kDebit1, "1 row",
+                       {{"accounts[id=1].lock", "", "FOR UPDATE by transfer[1]"},
+                        {"accounts[id=1].pending", "", "transfer[1]: balance = 90 (uncommitted)"},
+                        {"transfer[1].transaction", "", "open"}},
+                       state("1", a1, b0, proc(1, "running", 10, kCredit2, "open", "''"),
+                             proc(2, "running", 7, "attempts = attempts + 1", "", "''"))));
+  steps.push_back(make(3, "transfer[2]", StepKind::statement, 9, kDebit2, "1 row",
+                       {{"accounts[id=2].lock", "", "FOR UPDATE by transfer[2]"},
+                        {"accounts[id=2].pending", "", "transfer[2]: balance = 90 (uncommitted)"},
+                        {"transfer[2].transaction", "", "open"},
+                        {"transfer[1].status", "running", "blocked"},
+                        {"transfer[2].status", "running", "blocked"}},
+                       state("1", a1, b1, proc(1, "blocked", 10, kCredit2, "open", "''"),
+                             proc(2, "blocked", 10, kCredit1, "open", "''"))));
+  steps.push_back(make(4, "db", StepKind::abort, 10, "abort transfer[2] (deadlock detected)",
+                       "sql_error = 'deadlock_detected'",
+                       {{"accounts[id=2]", "2, 100 FOR UPDATE by transfer[2]", "2, 100"},
+                        {"transfer[2].sql_error", "''", "'deadlock_detected'"},
+                        {"transfer[2].transaction", "open", "failed"},
+                        {"transfer[1].status", "blocked", "running"}},
+                       state("1", a1, b0, proc(1, "running", 10, kCredit2, "open", "''"),
+                             proc(2, "running", 12, "ROLLBACK", "failed", "'deadlock_detected'"))));
+  trace::PropertyResult failed;
+  failed.name = "assert";
+  failed.kind = trace::PropertyKind::assertion;
+  failed.status = trace::Status::violated;
+  failed.expected = trace::Status::holds;
+  failed.as_expected = false;
+  failed.text = "sql_error == ''";
+  failed.explanation = "transfer[2] at line 11: \"the transfer was aborted\"";
+  failed.has_trace = true;
+  failed.trace = std::move(steps);
+  r.properties = {failed};
+  return r;
+}
+
 // Every string a reader could control, written to break out of the page if escaping failed.
 inline constexpr const char* kHostile = "</script><script>window.__pwned = 1</script><!--";
 

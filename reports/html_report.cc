@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -57,6 +58,14 @@ std::string with_commas(uint64_t n) {
     out += digits[i];
   }
   return out;
+}
+
+// As the page shows it: "4.0 ms", "0.25 s", "12.5 s".
+std::string format_seconds(double s) {
+  if (s < 0.001) return "< 1 ms";
+  if (s < 0.1) return fmt::format("{:.{}f} ms", s * 1000, s < 0.01 ? 1 : 0);
+  if (s < 10) return fmt::format("{:.2f} s", s);
+  return fmt::format("{:.1f} s", s);
 }
 
 std::string join_names(const SpecResult& result, bool (*pick)(const trace::PropertyResult&)) {
@@ -178,11 +187,11 @@ std::string render_html_index(const std::vector<SpecResult>& results,
     rows += fmt::format(
         "<tr class=\"{}\"><td>{}<div class=\"file meta\">{}</div></td><td>{}</td><td>{}</td>"
         "<td class=\"as-expected {}\">{}</td><td class=\"num\">{}</td>"
-        "<td class=\"num\">{:.2f} s</td></tr>\n",
+        "<td class=\"num\">{}</td></tr>\n",
         r.as_expected ? "expected" : "not-expected", link, escape_html(r.file),
         escape_html(verdict_text(r)), escape_html(expected_text(r)), r.as_expected ? "yes" : "no",
         r.as_expected ? "✓ as expected" : "✗ not as expected", with_commas(r.stats.states),
-        r.stats.seconds);
+        format_seconds(r.stats.seconds));
   }
   std::string verdict_class = bad == 0 ? "ok" : "bad";
   std::string verdict = bad == 0 ? "AS EXPECTED" : "NOT AS EXPECTED";

@@ -559,7 +559,6 @@
     svg.append(heads);
 
     const arrows = s('g', { class: 'arrows' });
-    const lastX = laneX(model.lanes.length - 1);
     trace.forEach((step, k) => {
       const r = k + 1;
       const y = rowY(r);
@@ -575,20 +574,20 @@
       const result = step.result;
       const x0 = c.from >= 0 ? laneX(c.from) : left + laneW / 2;
       const x1 = c.to >= 0 ? laneX(c.to) : x0;
-      // Marker labels go right of the lane, or left of it on the last lane.
-      const sideRight = x0 < lastX || model.lanes.length === 1;
-      const sideX = sideRight ? x0 + 16 : x0 - 16;
-      const sideAnchor = sideRight ? 'start' : 'end';
-      const sideChars = Math.floor((sideRight ? width - sideX - 4 : sideX - 4) / CHAR_W);
+      // Marker labels go right of the lane (the diagram keeps room right of the last lane).
+      const sideX = x0 + 16;
+      const sideAnchor = 'start';
+      const sideChars = Math.floor((width - sideX - 4) / CHAR_W);
       if (c.type === 'arrow' || c.type === 'abort') {
         const dir = x1 > x0 ? 1 : -1;
         g.append(s('line', { class: 'shaft', x1: x0 + dir * 9, y1: y, x2: x1 - dir * 3, y2: y,
                              'marker-end': 'url(#' + markerId(c.type === 'abort' ? 'fault' : 'normal') + ')' }));
-        const mid = (x0 + x1) / 2;
-        const chars = Math.floor((Math.abs(x1 - x0) - 16) / CHAR_W);
-        arrowLabel(g, mid, y - 7, truncate(c.type === 'abort' ? 'abort: ' + label : label, Math.max(chars, 14)),
-                   'middle', 'label');
-        if (result) arrowLabel(g, mid, y + 15, truncate(result, Math.max(chars, 14)), 'middle', 'result');
+        // Labels start right of the numbered tail and may run past the head (they are painted over
+        // the lifelines with a halo), so that a short arrow still shows its whole statement.
+        const lx = x0 + 14;
+        const chars = Math.floor((width - lx - 6) / CHAR_W);
+        arrowLabel(g, lx, y - 7, truncate(label, chars), 'start', 'label');
+        if (result) arrowLabel(g, lx, y + 15, truncate(result, chars), 'start', 'result');
       } else if (c.type === 'self') {
         g.append(s('path', { class: 'shaft', d: 'M' + (x0 + 9) + ',' + (y - 8) + ' h24 v16 h-21',
                              fill: 'none', 'marker-end': 'url(#' + markerId('normal') + ')' }));
@@ -611,11 +610,15 @@
         arrowLabel(g, sideX, y - 2, truncate(label, sideChars), sideAnchor, 'label');
         if (result) arrowLabel(g, sideX, y + 13, truncate(result, sideChars), sideAnchor, 'result');
       }
-      // The step's number: at the tail of an arrow, or beside a marker opposite its label.
+      // The step's number: at the tail of an arrow, or left of a marker.
       const marker = !(c.type === 'arrow' || c.type === 'abort' || c.type === 'self');
-      const nx = marker ? (sideRight ? x0 - 22 : x0 + 22) : x0;
+      const nx = marker ? x0 - 22 : x0;
       g.append(s('circle', { class: 'num-dot', cx: nx, cy: y, r: 9 }),
                s('text', { class: 'num', x: nx, y: y + 3.5, 'text-anchor': 'middle', text: String(r) }));
+      if (c.type === 'arrow' || c.type === 'abort') {  // on top: an easier target than a 2px line
+        g.append(s('rect', { class: 'hit', x: Math.min(x0, x1), y: y - 9, width: Math.abs(x1 - x0),
+                             height: 18 }));
+      }
       arrows.append(g);
     });
     svg.append(arrows);
@@ -704,7 +707,8 @@
     const longest = Math.max(8, ...d.lanes.map((l) => l.name.length));
     const laneW = Math.min(200, Math.max(150, longest * 8 + 40));
     const left = 16;
-    const geometry = { laneW, left, width: left + laneW * Math.max(1, d.lanes.length) + 8,
+    const labelRoom = 140;  // right of the last lane, for labels that run past it
+    const geometry = { laneW, left, width: left + laneW * Math.max(1, d.lanes.length) + labelRoom,
                        id: index, initial: d.initial };
     const t = { id, property: p, trace: p.trace, selected: -1, model, colorOf, initial: d.initial };
     const select = (r, opts) => selectStep(t, r, opts || {});
