@@ -413,6 +413,8 @@ void Interpreter::exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) co
   } else {
     result = render_value(r.value);
   }
+  // For an array of nodes, say which one the command went to (`node[i]:` in the text).
+  if (c.node_index) result = spec_.node_names[node] + ": " + result;
   ++ps.pc;
   if (f.results) f.results->push_back(result);
   else out.result = result;
