@@ -273,6 +273,14 @@ inline trace::SpecResult deadlock_abort() {
   return r;
 }
 
+// The lost update from a producer that filled no lanes: the page derives them from the state.
+inline trace::SpecResult without_lanes() {
+  trace::SpecResult r = lost_update();
+  r.spec = "lease_cache_crash_no_lanes";
+  r.lanes.clear();
+  return r;
+}
+
 // Every string a reader could control, written to break out of the page if escaping failed.
 inline constexpr const char* kHostile = "</script><script>window.__pwned = 1</script><!--";
 

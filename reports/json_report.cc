@@ -38,8 +38,8 @@ Json step_json(const trace::TraceStep& s) {
     if (!c.to.empty()) change["to"] = value(c.to);
     changes.push_back(std::move(change));
   }
-  return {{"step", s.step},     {"actor", s.actor},         {"kind", trace::step_kind_name(s.kind)},
-          {"line", s.line},     {"text", s.text},           {"result", s.result},
+  return {{"step", s.step},    {"actor", s.actor}, {"kind", trace::step_kind_name(s.kind)},
+          {"line", s.line},    {"text", s.text},   {"result", s.result},
           {"changes", changes}};
 }
 

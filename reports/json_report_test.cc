@@ -105,8 +105,8 @@ TEST(JsonReport, ValuesBecomeJsonValuesAndAbsentSidesAreLeftOut) {
   EXPECT_EQ(p["trace"][1]["kind"], "tick");
   EXPECT_EQ(p["trace"][3]["kind"], "fault");
   EXPECT_EQ(p["trace"][3]["changes"], json::array());
-  EXPECT_EQ(p["trace"][10]["changes"][0], json({{"path", "cache['lock:123']"},
-                                                 {"from", "'worker[2]'"}}));
+  EXPECT_EQ(p["trace"][10]["changes"][0],
+            json({{"path", "cache['lock:123']"}, {"from", "'worker[2]'"}}));
   EXPECT_EQ(j["specs"][0]["outcome"], "not_as_expected");
   EXPECT_EQ(j["specs"][0]["as_expected"], false);
   EXPECT_EQ(j["specs"][0]["notes"], json({"symmetry off for worker: worker[2] is named"}));
@@ -114,8 +114,10 @@ TEST(JsonReport, ValuesBecomeJsonValuesAndAbsentSidesAreLeftOut) {
 
 TEST(JsonReport, NullsAndNumbersThatAreNotPlainIntegers) {
   trace::SpecResult r = samples::naive_booking();
-  r.properties[0].trace[0].changes = {{"a", "null", "-3"},  {"b", "'null'", "007"},
-                                      {"c", "1.5", "-0"},   {"d", "99999999999999999999", "x"}};
+  r.properties[0].trace[0].changes = {{"a", "null", "-3"},
+                                      {"b", "'null'", "007"},
+                                      {"c", "1.5", "-0"},
+                                      {"d", "99999999999999999999", "x"}};
   json j = json::parse(json_report({r}, version()));
   const json& c = j["specs"][0]["properties"][0]["trace"][0]["changes"];
   EXPECT_EQ(c[0], json({{"path", "a"}, {"from", nullptr}, {"to", -3}}));

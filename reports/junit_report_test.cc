@@ -133,7 +133,8 @@ TEST(XmlEscape, Attribute) {
 
 TEST(XmlEscape, CharactersXmlCannotCarryBecomeReplacements) {
   EXPECT_EQ(xml_escape(std::string("a\0b\x01\x1b[0m\x7f", 9), false),
-            "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD[0m\xEF\xBF\xBD");
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD[0m\xEF\xBF\xBD");
   // Invalid UTF-8: a stray continuation byte, a truncated sequence, an overlong '/', a surrogate.
   EXPECT_EQ(xml_escape("\x80|\xE2\x86|\xC0\xAF|\xED\xA0\x80", false),
             "\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD|"

@@ -68,8 +68,8 @@ inline trace::SpecResult naive_booking() {
   r.properties.push_back(std::move(p));
   r.properties.push_back(property("deadlock", trace::PropertyKind::deadlock, trace::Status::holds,
                                   trace::Status::holds));
-  r.properties.push_back(property("some_sale", trace::PropertyKind::reachable,
-                                  trace::Status::holds, trace::Status::holds, "sold >= 1"));
+  r.properties.push_back(property("some_sale", trace::PropertyKind::reachable, trace::Status::holds,
+                                  trace::Status::holds, "sold >= 1"));
   return r;
 }
 
@@ -122,13 +122,13 @@ inline trace::SpecResult transfer_deadlock() {
   r.as_expected = false;
   r.complete = true;
   r.stats = {.states = 42, .transitions = 80, .depth = 5, .seconds = 0.004};
-  r.properties.push_back(property("conserved", trace::PropertyKind::invariant,
-                                  trace::Status::holds, trace::Status::holds,
+  r.properties.push_back(property("conserved", trace::PropertyKind::invariant, trace::Status::holds,
+                                  trace::Status::holds,
                                   "(SELECT SUM(balance) FROM accounts) == 200"));
-  trace::PropertyResult d = property(
-      "deadlock", trace::PropertyKind::deadlock, trace::Status::violated, trace::Status::holds, "",
-      "client[1] waits for client[2] (row accounts[id=2])\n"
-      "client[2] waits for client[1] (row accounts[id=1])");
+  trace::PropertyResult d = property("deadlock", trace::PropertyKind::deadlock,
+                                     trace::Status::violated, trace::Status::holds, "",
+                                     "client[1] waits for client[2] (row accounts[id=2])\n"
+                                     "client[2] waits for client[1] (row accounts[id=1])");
   d.has_trace = true;
   d.trace = {
       step(1, "client[1]", StepKind::statement, 4,
@@ -158,8 +158,8 @@ inline trace::SpecResult limited() {
   r.properties.push_back(property("no_oversell", trace::PropertyKind::invariant,
                                   trace::Status::unknown, trace::Status::violated,
                                   "sold <= STOCK"));
-  r.properties.push_back(property("some_sale", trace::PropertyKind::reachable,
-                                  trace::Status::holds, trace::Status::holds, "sold >= 1"));
+  r.properties.push_back(property("some_sale", trace::PropertyKind::reachable, trace::Status::holds,
+                                  trace::Status::holds, "sold >= 1"));
   return r;
 }
 
@@ -176,8 +176,8 @@ inline trace::SpecResult fixed_but_expected_bad() {
                                   trace::Status::holds, trace::Status::violated, "sold <= 1"));
   r.properties.push_back(property("some_sale", trace::PropertyKind::reachable,
                                   trace::Status::violated, trace::Status::holds, "sold >= 1"));
-  r.properties.push_back(property("deadlock", trace::PropertyKind::deadlock,
-                                  trace::Status::holds, trace::Status::violated));
+  r.properties.push_back(property("deadlock", trace::PropertyKind::deadlock, trace::Status::holds,
+                                  trace::Status::violated));
   return r;
 }
 

@@ -83,8 +83,8 @@ std::string render_trace(const std::vector<trace::TraceStep>& steps) {
       if (!changes.empty()) changes += ", ";
       changes += render_change(c, s.actor);
     }
-    rows.push_back({std::to_string(s.step), one_line(s.actor), one_line(s.text),
-                    one_line(s.result), std::move(changes)});
+    rows.push_back({std::to_string(s.step), one_line(s.actor), one_line(s.text), one_line(s.result),
+                    std::move(changes)});
   }
   std::array<size_t, kColumns> width{};
   for (const auto& row : rows) {
@@ -150,9 +150,9 @@ bool contradicts(const PropertyResult& p, bool complete) {
 
 Outcome outcome(const SpecResult& result) {
   if (!result.error_text.empty()) return Outcome::error;
-  bool contradicted = std::any_of(
-      result.properties.begin(), result.properties.end(),
-      [&](const PropertyResult& p) { return contradicts(p, result.complete); });
+  bool contradicted =
+      std::any_of(result.properties.begin(), result.properties.end(),
+                  [&](const PropertyResult& p) { return contradicts(p, result.complete); });
   if (result.complete) {
     return result.as_expected && !contradicted ? Outcome::as_expected : Outcome::not_as_expected;
   }
@@ -210,7 +210,8 @@ std::string verdict(const SpecResult& result) {
   }
   std::string out = fmt::format("{}", fmt::join(parts, "; "));
   // Says so even when no property explains why (the checker's own verdict is authoritative).
-  if (outcome(result) == Outcome::not_as_expected && out.find("NOT EXPECTED") == std::string::npos) {
+  if (outcome(result) == Outcome::not_as_expected &&
+      out.find("NOT EXPECTED") == std::string::npos) {
     out += " (NOT EXPECTED)";
   }
   return out;

@@ -66,17 +66,16 @@ TEST(TextReport, LongTraceAlignsStepNumbersAndSkipsEmptyCells) {
 }
 
 TEST(TextReport, DeadlockWithMultiLineStatementAndCycle) {
-  EXPECT_EQ(
-      text_report(samples::transfer_deadlock(), no_time()),
-      "specs/payments/transfer.lcs: VIOLATED deadlock (NOT EXPECTED)   42 states, depth 5\n"
-      "  1  client[1]  UPDATE accounts SET balance = balance - 10 WHERE id = 1  1 row    "
-      "accounts[id=1].balance: 100 → 90\n"
-      "  2  client[2]  UPDATE accounts SET balance = balance - 10 WHERE id = 2  1 row    "
-      "accounts[id=2].balance: 100 → 90\n"
-      "  3  client[1]  UPDATE accounts SET balance = balance + 10 WHERE id = 2  blocked\n"
-      "  4  client[2]  UPDATE accounts SET balance = balance + 10 WHERE id = 1  blocked\n"
-      "  deadlock: client[1] waits for client[2] (row accounts[id=2])\n"
-      "    client[2] waits for client[1] (row accounts[id=1])\n");
+  EXPECT_EQ(text_report(samples::transfer_deadlock(), no_time()),
+            "specs/payments/transfer.lcs: VIOLATED deadlock (NOT EXPECTED)   42 states, depth 5\n"
+            "  1  client[1]  UPDATE accounts SET balance = balance - 10 WHERE id = 1  1 row    "
+            "accounts[id=1].balance: 100 → 90\n"
+            "  2  client[2]  UPDATE accounts SET balance = balance - 10 WHERE id = 2  1 row    "
+            "accounts[id=2].balance: 100 → 90\n"
+            "  3  client[1]  UPDATE accounts SET balance = balance + 10 WHERE id = 2  blocked\n"
+            "  4  client[2]  UPDATE accounts SET balance = balance + 10 WHERE id = 1  blocked\n"
+            "  deadlock: client[1] waits for client[2] (row accounts[id=2])\n"
+            "    client[2] waits for client[1] (row accounts[id=1])\n");
 }
 
 TEST(TextReport, IncompleteSaysWhatWasNotFound) {

@@ -1,6 +1,7 @@
 // Expectations written inside spec files, read by the golden-test runner (golden_test.cc):
 //
-//   // @trace PROPERTY LENGTH     PROPERTY is violated with a shortest trace of exactly LENGTH steps
+//   // @trace PROPERTY LENGTH     PROPERTY is violated with a shortest trace of exactly LENGTH
+//   steps
 //   // @faults PROPERTY N         ... and exactly N fault steps in that trace
 //   // @status PROPERTY holds|violated|unknown
 //   // @const NAME=VALUE          run with this override (repeatable)
@@ -114,7 +115,8 @@ inline Annotations parse_annotations(std::string_view source) {
         continue;
       }
       auto& map = name == "trace" ? a.trace_length : a.faults;
-      if (!map.emplace(args[0], *n).second) problem(fmt::format("@{} {} given twice", name, args[0]));
+      if (!map.emplace(args[0], *n).second)
+        problem(fmt::format("@{} {} given twice", name, args[0]));
     } else if (name == "status") {
       std::optional<trace::Status> s =
           args.size() == 2 ? detail::parse_status(args[1]) : std::nullopt;
@@ -122,7 +124,8 @@ inline Annotations parse_annotations(std::string_view source) {
         usage("@status PROPERTY holds|violated|unknown");
         continue;
       }
-      if (!a.status.emplace(args[0], *s).second) problem(fmt::format("@status {} given twice", args[0]));
+      if (!a.status.emplace(args[0], *s).second)
+        problem(fmt::format("@status {} given twice", args[0]));
     } else if (name == "const") {
       auto c = args.size() == 1 ? cli::parse_const(args[0]) : std::nullopt;
       if (!c) {
@@ -238,8 +241,8 @@ inline std::vector<std::string> compare(const Annotations& a, const trace::SpecR
                     const std::string& name) -> const trace::PropertyResult* {
     const trace::PropertyResult* p = find_property(result, name);
     if (p == nullptr) {
-      diffs.push_back(fmt::format("@{} {}: no property named '{}' (the properties: {})",
-                                  annotation, name, name, property_names(result)));
+      diffs.push_back(fmt::format("@{} {}: no property named '{}' (the properties: {})", annotation,
+                                  name, name, property_names(result)));
     }
     return p;
   };

@@ -149,10 +149,10 @@ TEST(GoldenCompare, FaultsAreCountedInTheTraceAndByTheChecker) {
 }
 
 TEST(GoldenCompare, ErrorMismatches) {
-  EXPECT_EQ(compare(parse_annotations("// @error 3:10: unknown variable 'x'\n"),
-                    samples::broken(), "specs/errors/typo.lcs"),
-            (Lines{"the errors differ; expected:", "  3:10: unknown variable 'x'", "actual:",
-                   "  3:10: unknown variable 'sodl' (did you mean 'sold'?)"}));
+  EXPECT_EQ(compare(parse_annotations("// @error 3:10: unknown variable 'x'\n"), samples::broken(),
+                    "specs/errors/typo.lcs"),
+            (Lines{"the errors differ; expected:", "  3:10: unknown variable 'x'",
+                   "actual:", "  3:10: unknown variable 'sodl' (did you mean 'sold'?)"}));
   EXPECT_EQ(compare(parse_annotations("// @error 1:1: boom\n// @trace x 1\n"),
                     samples::naive_booking(), "x"),
             (Lines{"@error cannot be combined with @trace, @faults, @status or @as-expected",

@@ -81,8 +81,8 @@ compile::CheckOptions check_options(const CheckArgs& args, const Environment& en
   if (!args.max_memory.empty()) {
     std::optional<uint64_t> n = parse_size(args.max_memory);
     if (!n || *n == 0) {
-      errors.push_back(fmt::format("--max-memory expects a size such as 512M, 8G or 1000000, not '{}'",
-                                   args.max_memory));
+      errors.push_back(fmt::format(
+          "--max-memory expects a size such as 512M, 8G or 1000000, not '{}'", args.max_memory));
     } else {
       options.search.max_memory_bytes = *n;
     }
@@ -97,7 +97,8 @@ compile::CheckOptions check_options(const CheckArgs& args, const Environment& en
     }
   }
   if (args.junit == "-") errors.push_back("--junit needs a file ('-' is only for --json)");
-  if (args.html == "-") errors.push_back("--html needs a file or a folder ('-' is only for --json)");
+  if (args.html == "-")
+    errors.push_back("--html needs a file or a folder ('-' is only for --json)");
   options.search.stop = env.stop;
   options.symmetry = !args.no_symmetry;
   options.por = !args.no_por;
@@ -164,8 +165,8 @@ class ProgressLine {
 };
 
 trace::SpecResult check_one(const std::string& file, const std::string& source,
-                            compile::CheckOptions options, const CheckArgs& args,
-                            std::ostream& err, const Environment& env) {
+                            compile::CheckOptions options, const CheckArgs& args, std::ostream& err,
+                            const Environment& env) {
   std::optional<ProgressLine> progress;
   if (env.err_is_terminal && !args.quiet) {
     progress.emplace(err, file);
@@ -183,8 +184,7 @@ trace::SpecResult check_one(const std::string& file, const std::string& source,
   }
 }
 
-int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err,
-              const Environment& env) {
+int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const Environment& env) {
   std::vector<std::string> errors;
   compile::CheckOptions options = check_options(args, env, errors);
   SpecFiles specs = find_spec_files(args.paths);
@@ -290,6 +290,9 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
   check->add_flag("--no-symmetry", args.no_symmetry, "Turn symmetry reduction off");
   check->add_flag("--no-por", args.no_por, "Turn partial-order reduction off");
   check->add_flag("--quiet", args.quiet, "Draw no progress line");
+  check->footer(
+      "Exit status: 0 every spec as expected; 1 some spec not as expected; 2 usage or spec\n"
+      "errors; 3 a limit stopped a search and nothing contradicted the expectations.");
 }
 
 }  // namespace
@@ -307,7 +310,8 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
   add_check_command(app, check_args);
   // Later commands: named now so that they answer clearly instead of "unknown argument".
   for (std::string_view name : kCommands) {
-    if (name != "check") app.add_subcommand(std::string(name), "(not supported yet)")->allow_extras();
+    if (name != "check")
+      app.add_subcommand(std::string(name), "(not supported yet)")->allow_extras();
   }
 
   // CLI11 would only say that a command is required; name the word it did not know instead.

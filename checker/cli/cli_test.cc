@@ -86,8 +86,8 @@ class CliTest : public ::testing::Test {
                         const compile::CheckOptions& options) {
       return checker_(path, source, options);
     };
-    env_.write_html = [this](const std::vector<trace::SpecResult>& results,
-                             const std::string& path, std::string& error) {
+    env_.write_html = [this](const std::vector<trace::SpecResult>& results, const std::string& path,
+                             std::string& error) {
       html_calls_.push_back({path, results.size()});
       if (path.find("unwritable") != std::string::npos) {
         error = "cannot write '" + path + "': Permission denied";
@@ -169,8 +169,7 @@ TEST_F(CliTest, LaterCommandsAreNotSupportedYet) {
 
 TEST_F(CliTest, CheckNeedsAPath) {
   EXPECT_EQ(run_cli({"check"}), 2);
-  EXPECT_EQ(err(),
-            "lockcheck: PATH is required\nRun 'lockcheck --help' for more information.\n");
+  EXPECT_EQ(err(), "lockcheck: PATH is required\nRun 'lockcheck --help' for more information.\n");
 }
 
 TEST_F(CliTest, UnknownOption) {
@@ -186,7 +185,8 @@ TEST_F(CliTest, BadConsts) {
   for (const char* bad : {"N", "N=", "=3", "N=x", "N=1.5", "1N=2", "N=99999999999999999999"}) {
     EXPECT_EQ(run_cli({"check", "--const", bad, spec}), 2) << bad;
     EXPECT_EQ(err(), std::string("lockcheck: --const expects NAME=VALUE with an integer VALUE, "
-                                 "not '") + bad + "'\n");
+                                 "not '") +
+                         bad + "'\n");
   }
   EXPECT_EQ(run_cli({"check", "--const", "N=1", "--const", "N=2", spec}), 2);
   EXPECT_EQ(err(), "lockcheck: --const N is given twice\n");
@@ -305,8 +305,9 @@ TEST_F(CliTest, ExitStatusPrecedence) {
 TEST_F(CliTest, IncompleteSearch) {
   std::string limit = dir_.write("limit.lcs", "limit");
   EXPECT_EQ(run_cli({"check", limit}), 3);
-  EXPECT_EQ(out(), limit + ": INCOMPLETE (state limit (10 states))   1,234 states, depth 3, "
-                           "0.00 s\n");
+  EXPECT_EQ(out(), limit +
+                       ": INCOMPLETE (state limit (10 states))   1,234 states, depth 3, "
+                       "0.00 s\n");
 }
 
 TEST_F(CliTest, SpecErrorsGoToStderrEveryOneAndTheRestIsStillChecked) {
@@ -314,8 +315,8 @@ TEST_F(CliTest, SpecErrorsGoToStderrEveryOneAndTheRestIsStillChecked) {
   std::string ok = dir_.write("ok.lcs", "holds");
   std::string e2 = dir_.write("e2.lcs", "error");
   EXPECT_EQ(run_cli({"check", e1, ok, e2}), 2);
-  EXPECT_EQ(err(), e1 + ":1:1: error: boom\n  error\n  ^\n" + e2 +
-                       ":1:1: error: boom\n  error\n  ^\n");
+  EXPECT_EQ(err(),
+            e1 + ":1:1: error: boom\n  error\n  ^\n" + e2 + ":1:1: error: boom\n  error\n  ^\n");
   EXPECT_EQ(out(), e1 + ": ERROR\n" + ok + ": HOLDS   1,234 states, depth 3, 0.00 s\n" + e2 +
                        ": ERROR\n3 specs: 1 as expected, 2 with errors\n");
 }

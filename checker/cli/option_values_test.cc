@@ -11,8 +11,7 @@ namespace {
 TEST(ParseConst, Accepted) {
   EXPECT_EQ(parse_const("SEATS=2"), std::make_pair(std::string("SEATS"), int64_t{2}));
   EXPECT_EQ(parse_const("_x1=-7"), std::make_pair(std::string("_x1"), int64_t{-7}));
-  EXPECT_EQ(parse_const("BIG=9223372036854775807"),
-            std::make_pair(std::string("BIG"), INT64_MAX));
+  EXPECT_EQ(parse_const("BIG=9223372036854775807"), std::make_pair(std::string("BIG"), INT64_MAX));
   EXPECT_EQ(parse_const("SMALL=-9223372036854775808"),
             std::make_pair(std::string("SMALL"), INT64_MIN));
 }

@@ -19,8 +19,8 @@ std::string format_bytes(uint64_t bytes) {
 }
 
 std::string progress_line(std::string_view file, const engine::Progress& p) {
-  uint64_t rate = p.seconds > 0 ? static_cast<uint64_t>(static_cast<double>(p.states) / p.seconds)
-                                : 0;
+  uint64_t rate =
+      p.seconds > 0 ? static_cast<uint64_t>(static_cast<double>(p.states) / p.seconds) : 0;
   return fmt::format("{}: {} states ({}/s), depth {}, queue {}, {}", file,
                      reports::with_thousands(p.states), reports::with_thousands(rate),
                      reports::with_thousands(p.depth), reports::with_thousands(p.queue),

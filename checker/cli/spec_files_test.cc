@@ -22,8 +22,8 @@ TEST(SpecFiles, FolderMeansEveryLcsFileBelowItSortedByPath) {
   std::filesystem::create_directories(dir.path("specs/dir.lcs"));  // a folder, not a spec
   SpecFiles found = find_spec_files({dir.path("specs")});
   EXPECT_EQ(found.errors, Files{});
-  EXPECT_EQ(found.files, (Files{dir.path("specs/a/y.lcs"), dir.path("specs/a/z.lcs"),
-                                dir.path("specs/b.lcs")}));
+  EXPECT_EQ(found.files,
+            (Files{dir.path("specs/a/y.lcs"), dir.path("specs/a/z.lcs"), dir.path("specs/b.lcs")}));
 }
 
 TEST(SpecFiles, FilesStandForThemselvesInArgumentOrderAndOnce) {

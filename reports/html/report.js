@@ -698,17 +698,29 @@
   const traces = [];
   let activeTrace = null;
 
+  // The lanes of the data, or, when a producer left them out, the ones its states imply: each
+  // process, the database, each Redis node, the clock.
+  function lanesOf(d) {
+    if (d.lanes.length) return d.lanes;
+    const lanes = d.initial.processes.map((p) => ({ name: p.name, kind: 'process' }));
+    if (d.initial.tables.length) lanes.push({ name: 'db', kind: 'database' });
+    for (const r of d.initial.redis) lanes.push({ name: r.node, kind: 'redis' });
+    if (d.initial.has_clock) lanes.push({ name: 'clock', kind: 'clock' });
+    return lanes;
+  }
+
   function renderTrace(d, p, id, index) {
-    const model = laneModel(d.lanes);
+    const lanes = lanesOf(d);
+    const model = laneModel(lanes);
     const colorOf = (name) => {
       const i = model.byName.get(name);
       return i === undefined ? 'var(--fg)' : model.color[i];
     };
-    const longest = Math.max(8, ...d.lanes.map((l) => l.name.length));
+    const longest = Math.max(8, ...lanes.map((l) => l.name.length));
     const laneW = Math.min(200, Math.max(150, longest * 8 + 40));
     const left = 16;
     const labelRoom = 140;  // right of the last lane, for labels that run past it
-    const geometry = { laneW, left, width: left + laneW * Math.max(1, d.lanes.length) + labelRoom,
+    const geometry = { laneW, left, width: left + laneW * Math.max(1, lanes.length) + labelRoom,
                        id: index, initial: d.initial };
     const t = { id, property: p, trace: p.trace, selected: -1, model, colorOf, initial: d.initial };
     const select = (r, opts) => selectStep(t, r, opts || {});
@@ -745,7 +757,7 @@
     const print = h('section', { class: 'print-states' }, h('h3', { text: 'The state after each step' }),
                     rows.map((step, r) => h('div', { class: 'print-state' },
                       h('h4', { text: r === 0 ? 'Initial state' : 'After step ' + r + ' · ' + step.actor + ': ' + step.text }),
-                      renderChanges(step.changes),
+                      r === 0 ? null : renderChanges(step.changes),
                       renderState(r === 0 ? d.initial : step.after, step.changes, colorOf))));
 
     const expectedNote = p.expected === 'violated' ? 'expected' : 'NOT expected';

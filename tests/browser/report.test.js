@@ -53,6 +53,7 @@ const written = execFileSync(fixture, [outDir], { encoding: 'utf8' }).trim().spl
 const reportFile = written.find((f) => f.endsWith('/lease_cache_crash.html'));
 const hostileFile = written.find((f) => path.basename(f).startsWith('__script__'));
 const deadlockFile = written.find((f) => f.endsWith('/transfer_deadlock.html'));
+const noLanesFile = written.find((f) => f.endsWith('/lease_cache_crash_no_lanes.html'));
 const indexFile = path.join(outDir, 'index.html');
 const HOSTILE = '</script><script>window.__pwned = 1</script><!--';
 
@@ -258,13 +259,23 @@ test('a shared variable, transactions, locks and an abort by the database', asyn
   await context.close();
 });
 
+test('lanes left out by the producer are derived from the state', async () => {
+  const { page, context, problems } = await openReport(noLanesFile);
+  assert.deepEqual(await page.$$eval('.trace svg.seq .lane', (ls) => ls.map((l) => l.dataset.lane)),
+                   ['worker[1]', 'worker[2]', 'db', 'cache', 'clock']);
+  assert.equal(await page.locator('.trace svg.seq .lc-arrow').count(), 7);
+  assert.equal(await page.getAttribute('.trace svg.seq .lc-arrow[data-step="2"]', 'data-to'), 'db');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the index links every report', async () => {
   const { page, context, problems } = await openReport(indexFile);
   const rows = await page.$$eval('table.index tbody tr', (trs) => trs.map((tr) => ({
     href: tr.querySelector('a').getAttribute('href'),
     cells: [...tr.querySelectorAll('td')].map((td) => td.textContent),
   })));
-  assert.equal(rows.length, 4);
+  assert.equal(rows.length, 5);
   for (const row of rows) {
     assert.ok(fs.existsSync(path.join(outDir, decodeURIComponent(row.href))), row.href);
   }
