@@ -44,6 +44,8 @@ SourceLoc Lexer::loc_at(size_t offset) const {
 }
 
 void Lexer::error_at(size_t offset, std::string message) {
+  // Past the limit the parser stops (see kMaxErrors); a binary file must not flood the output.
+  if (reported_.size() >= kMaxLexErrors) return;
   if (!reported_.insert(offset).second) return;
   diags_.error(loc_at(offset), std::move(message));
 }
@@ -95,7 +97,17 @@ size_t Lexer::check_text_byte(size_t offset) {
   size_t n = utf8_length(offset);
   if (n == 0) {
     error_at(offset, fmt::format("invalid UTF-8 byte 0x{:02x}", c));
-    return 1;
+    return invalid_run(offset);
+  }
+  return n;
+}
+
+size_t Lexer::invalid_run(size_t offset) const {
+  // One report covers the bytes that continue a broken sequence.
+  size_t n = 1;
+  while (n < 4 && offset + n < src_.size() &&
+         (static_cast<unsigned char>(src_[offset + n]) & 0xC0) == 0x80) {
+    ++n;
   }
   return n;
 }
@@ -273,7 +285,7 @@ Token Lexer::next() {
       size_t n = utf8_length(begin);
       if (n == 0) {
         error_at(begin, fmt::format("invalid UTF-8 byte 0x{:02x}", u));
-        pos_ = begin + 1;
+        pos_ = begin + invalid_run(begin);
       } else {
         error_at(begin, fmt::format("unexpected character '{}'", src_.substr(begin, n)));
         pos_ = begin + n;

@@ -15,6 +15,9 @@
 
 namespace lockcheck::front {
 
+// Lexical errors past this many are not reported (the parser stops at its own limit).
+inline constexpr size_t kMaxLexErrors = 100;
+
 enum class TokenKind { eof, ident, integer, string, punct };
 
 struct Token {
@@ -56,6 +59,7 @@ class Lexer {
 
  private:
   Token make(TokenKind kind, size_t begin, size_t end);
+  size_t invalid_run(size_t offset) const;
   Token lex_string(size_t begin);
   Token lex_number(size_t begin);
 

@@ -396,6 +396,15 @@ TEST(ParserRedis, WordKinds) {
   EXPECT_EQ(c.value->loc, (SourceLoc{2, 17}));
 }
 
+TEST(ParserRedis, ACommandEndsWithItsLine) {
+  EXPECT_EQ(errors("process p {\n  cache: DEL lock:123\n  x = 1;\n}"),
+            "t.lcs:2:22: error: expected ';' after statement, found 'x'\n"
+            "    cache: DEL lock:123\n"
+            "                       ^\n");
+  auto spec = parse_ok("process p { cache: DEL a /* one\ntwo */ ; }");
+  EXPECT_EQ(spec->processes[0].body[0]->redis->keys.size(), 1u);
+}
+
 TEST(ParserRedis, AtomicCompareAndDelete) {
   auto spec = body("atomic { v = cache: GET lock; if v == self { cache: DEL lock; } }");
   const ast::Stmt& a = *spec->processes[0].body[0];

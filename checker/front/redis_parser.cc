@@ -1,5 +1,6 @@
 // Redis commands: `NODE: CMD words...;`, `NODE[expr]: ...`, `x = NODE: ...`. After the command
-// word the words are read raw, up to the `;`: split on blanks, each a mix of literal text and
+// word the words are read raw, up to the `;` (which must be on the same line): split on blanks,
+// each a mix of literal text and
 // `$name` / `${expr}` interpolations; a quoted string is one literal word; a word that is only an
 // integer is an int. The structured fields of ast::RedisCmd are then filled by arity.
 #include <fmt/format.h>
@@ -96,10 +97,13 @@ ast::StmtPtr Parser::parse_redis_statement(size_t begin, std::string target, Sou
   size_t pos = word.end;
   size_t last_end = word.end;
   for (;;) {
+    size_t blank = pos;
     pos = lexer_.skip_blanks(pos);
     if (pos >= src.size()) break;
     char c = src[pos];
     if (c == ';' || c == '{' || c == '}') break;
+    // A command ends with its line: a missing `;` must not turn the next statement into words.
+    if (src.substr(blank, pos - blank).find('\n') != std::string_view::npos) break;
     RawWord w;
     size_t word_begin = pos;
     w.word.loc = lexer_.loc_at(pos);
