@@ -451,10 +451,6 @@ StaticType Resolver::field(ast::Expr& e) {
     return std::nullopt;
   }
   if (e.text == "done" || e.text == "crashed") return Type::bool_;
-  if (int b = builtin_index(e.text); b >= 0) {
-    e.ref = {ast::RefKind::builtin, b};
-    return kBuiltins[b].type;
-  }
   const ast::Process& p = spec_.processes[group];
   for (size_t i = 0; i < p.locals.size(); ++i) {
     if (p.locals[i].name == e.text) {
@@ -464,7 +460,6 @@ StaticType Resolver::field(ast::Expr& e) {
   }
   std::vector<std::string> names = {"done", "crashed"};
   for (const ast::VarDecl& v : p.locals) names.push_back(v.name);
-  for (const Builtin& b : kBuiltins) names.emplace_back(b.name);
   error(e.loc, fmt::format("unknown local '{}' in process '{}'{}", e.text, p.name,
                            did_you_mean(e.text, names)));
   return std::nullopt;

@@ -99,7 +99,7 @@ faults at most 2;
 invariant no_oversell: sold <= SEATS and (SELECT COUNT(*) FROM bookings WHERE seat = 1) <= 1;
 invariant sane: (SELECT SUM(available) FROM seats) >= 0 implies stock >= 0;
 invariant lease: cache['lock:1'] == null or cache['lock:1'] == client[1] or node[2]['lock'] != null;
-invariant states: all c in client: c.done or c.crashed or c.tries <= 3 and c.found == c.found;
+invariant states: all c in client: c.done or c.crashed or c.tries <= 3 and c.ok == c.ok;
 reachable some_sale: some c in client: c.done and (count d in client: d.tries > 0) == 2;
 reachable counted: (count c in client: c.done) == 2 and client[1].tries == 1 and expirer.k >= 0;
 reachable min_max: (SELECT MIN(status) FROM bookings) == 'held' and (SELECT MAX(seat) FROM bookings WHERE who = ${client[1]}) == 1 and now() <= 10;
@@ -167,8 +167,7 @@ TEST(Resolver, FillsInReferences) {
             "(index client@process0 1))) (!= (index (index node@redis1 2) 'lock') null))");
   EXPECT_EQ(to_string(*spec->properties[3].expr, true),
             "(all c client@process0 (or (or (. c@quant0 done) (. c@quant0 crashed)) (and (<= (. "
-            "c@quant0 tries@local0) 3) (== (. c@quant0 found@builtin0) (. c@quant0 "
-            "found@builtin0)))))");
+            "c@quant0 tries@local0) 3) (== (. c@quant0 ok@local3) (. c@quant0 ok@local3)))))");
   EXPECT_EQ(to_string(*spec->properties[4].expr, true),
             "(some c client@process0 (and (. c@quant0 done) (== (count d client@process0 (> (. "
             "d@quant1 tries@local0) 0)) 2)))");
@@ -652,7 +651,7 @@ process client[1..2] {
 process expirer { done; }
 invariant i: self == client[1] and found;
 invariant j: (SELECT COUNT(*) INTO v FROM t FOR UPDATE) == 0;
-invariant k: (SELECT * FROM t) == 0 and client[1].a.b == 0 and v.done;
+invariant k: (SELECT * FROM t) == 0 and client[1].a.b == 0 and v.done and client[2].found;
 invariant l: db == 1 and i;
 )lcs";
   EXPECT_EQ(errors(kSrc), R"lcs(t.lcs:2:9: error: 'self' can only be used inside a process
@@ -707,11 +706,14 @@ t.lcs:21:36: error: a subquery cannot use INTO
   invariant j: (SELECT COUNT(*) INTO v FROM t FOR UPDATE) == 0;
                                      ^
 t.lcs:22:53: error: only a process has fields, as in client[1].b
-  invariant k: (SELECT * FROM t) == 0 and client[1].a.b == 0 and v.done;
+  invariant k: (SELECT * FROM t) == 0 and client[1].a.b == 0 and v.done and client[2].found;
                                                       ^
 t.lcs:22:66: error: only a process has fields, as in client[1].done
-  invariant k: (SELECT * FROM t) == 0 and client[1].a.b == 0 and v.done;
+  invariant k: (SELECT * FROM t) == 0 and client[1].a.b == 0 and v.done and client[2].found;
                                                                    ^
+t.lcs:22:85: error: unknown local 'found' in process 'client'
+  invariant k: (SELECT * FROM t) == 0 and client[1].a.b == 0 and v.done and client[2].found;
+                                                                                      ^
 t.lcs:23:14: error: 'db' is a database, not a value
   invariant l: db == 1 and i;
                ^
