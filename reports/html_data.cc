@@ -28,9 +28,12 @@ json redis_to_json(const trace::RedisSnapshot& node) {
 }
 
 json process_to_json(const trace::ProcessSnapshot& p) {
-  return {{"name", p.name},         {"status", p.status},
-          {"line", p.line},         {"position", p.position},
-          {"locals", named_values(p.locals)}, {"transaction", p.transaction}};
+  return {{"name", p.name},
+          {"status", p.status},
+          {"line", p.line},
+          {"position", p.position},
+          {"locals", named_values(p.locals)},
+          {"transaction", p.transaction}};
 }
 
 json step_to_json(const trace::TraceStep& step) {
@@ -72,12 +75,9 @@ json state_to_json(const trace::StateSnapshot& state) {
   for (const auto& r : state.redis) redis.push_back(redis_to_json(r));
   json processes = json::array();
   for (const auto& p : state.processes) processes.push_back(process_to_json(p));
-  return {{"has_clock", state.has_clock},
-          {"clock", state.clock},
-          {"shared", named_values(state.shared)},
-          {"ghosts", named_values(state.ghosts)},
-          {"tables", std::move(tables)},
-          {"redis", std::move(redis)},
+  return {{"has_clock", state.has_clock},         {"clock", state.clock},
+          {"shared", named_values(state.shared)}, {"ghosts", named_values(state.ghosts)},
+          {"tables", std::move(tables)},          {"redis", std::move(redis)},
           {"processes", std::move(processes)}};
 }
 

@@ -110,8 +110,8 @@ inline trace::SpecResult lost_update() {
                        s));
   s.w1.status = "crashed";
   steps.push_back(step(3, "worker[1]", StepKind::fault, 0, "crash worker[1]",
-                       "crashed before refreshing stock:7", {{"worker[1].status", "running", "crashed"}},
-                       s));
+                       "crashed before refreshing stock:7",
+                       {{"worker[1].status", "running", "crashed"}}, s));
   s.clock = 1;
   steps.push_back(step(4, "clock", StepKind::tick, 0, "tick", "", {{"clock", "0", "1"}}, s));
   s.clock = 2;
@@ -128,11 +128,10 @@ inline trace::SpecResult lost_update() {
                        s));
   s.sold = "2";
   s.w2 = worker(2, "running", 11, kRefresh, "true", "2", true);
-  steps.push_back(step(7, "worker[2]", StepKind::statement, 10, kUpdate, "1 row",
-                       {{"sold", "1", "2"},
-                        {"worker[2].found", "false", "true"},
-                        {"worker[2].row_count", "0", "1"}},
-                       s));
+  steps.push_back(step(
+      7, "worker[2]", StepKind::statement, 10, kUpdate, "1 row",
+      {{"sold", "1", "2"}, {"worker[2].found", "false", "true"}, {"worker[2].row_count", "0", "1"}},
+      s));
 
   trace::PropertyResult lost;
   lost.name = "no_lost_update";
@@ -214,8 +213,10 @@ inline trace::SpecResult deadlock_abort() {
   };
   trace::TableRow a0{{"1", "100"}, "", ""};
   trace::TableRow b0{{"2", "100"}, "", ""};
-  trace::TableRow a1{{"1", "100"}, "FOR UPDATE by transfer[1]", "transfer[1]: balance = 90 (uncommitted)"};
-  trace::TableRow b1{{"2", "100"}, "FOR UPDATE by transfer[2]", "transfer[2]: balance = 90 (uncommitted)"};
+  trace::TableRow a1{
+      {"1", "100"}, "FOR UPDATE by transfer[1]", "transfer[1]: balance = 90 (uncommitted)"};
+  trace::TableRow b1{
+      {"2", "100"}, "FOR UPDATE by transfer[2]", "transfer[2]: balance = 90 (uncommitted)"};
   r.initial = state("0", a0, b0, proc(1, "running", 7, "attempts = attempts + 1", "", "''"),
                     proc(2, "running", 7, "attempts = attempts + 1", "", "''"));
   auto make = [](int n, const std::string& actor, StepKind kind, int line, const std::string& text,

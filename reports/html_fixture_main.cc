@@ -14,9 +14,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   namespace fixture = lockcheck::reports::fixture;
-  std::vector<lockcheck::trace::SpecResult> results = {fixture::lost_update(), fixture::holds(),
-                                                       fixture::hostile(), fixture::deadlock_abort(),
-                                                       fixture::without_lanes()};
+  std::vector<lockcheck::trace::SpecResult> results = {
+      fixture::lost_update(), fixture::holds(), fixture::hostile(), fixture::deadlock_abort(),
+      fixture::without_lanes()};
   std::string error;
   if (!lockcheck::reports::write_html(results, argv[1], error)) {
     fmt::print(stderr, "html_fixture: {}\n", error);

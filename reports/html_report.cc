@@ -81,8 +81,8 @@ std::string join_names(const SpecResult& result, bool (*pick)(const trace::Prope
 // "violated: no_oversell", "holds", "error", or "unknown (stopped: ...)".
 std::string verdict_text(const SpecResult& result) {
   if (!result.error_text.empty()) return "spec error";
-  std::string violated =
-      join_names(result, [](const trace::PropertyResult& p) { return p.status == Status::violated; });
+  std::string violated = join_names(
+      result, [](const trace::PropertyResult& p) { return p.status == Status::violated; });
   if (!violated.empty()) return "violated: " + violated;
   if (!result.complete) {
     return result.incomplete_reason.empty() ? "unknown (search stopped)"
@@ -108,7 +108,8 @@ std::string title_of(const SpecResult& result) {
 
 // What a reader without JavaScript still learns: the verdict of each property.
 std::string noscript_summary(const SpecResult& result) {
-  std::string out = "<p>This report draws its diagrams with JavaScript, which is off. Verdicts:</p><ul>";
+  std::string out =
+      "<p>This report draws its diagrams with JavaScript, which is off. Verdicts:</p><ul>";
   if (!result.error_text.empty()) {
     out += "<li>spec errors:<pre>" + escape_html(result.error_text) + "</pre></li>";
   }
@@ -161,14 +162,13 @@ bool ends_with_html(const std::string& path) {
 }  // namespace
 
 std::string render_html(const SpecResult& result) {
-  std::string data = spec_result_to_json(result).dump(-1, ' ', false,
-                                                      nlohmann::json::error_handler_t::replace);
-  return fill_template(html_assets::kTemplate,
-                       {{"LC_TITLE", escape_html(title_of(result))},
-                        {"LC_CSS", std::string(html_assets::kStyle)},
-                        {"LC_NOSCRIPT", noscript_summary(result)},
-                        {"LC_DATA", escape_json_for_script(data)},
-                        {"LC_JS", std::string(html_assets::kScript)}});
+  std::string data =
+      spec_result_to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return fill_template(html_assets::kTemplate, {{"LC_TITLE", escape_html(title_of(result))},
+                                                {"LC_CSS", std::string(html_assets::kStyle)},
+                                                {"LC_NOSCRIPT", noscript_summary(result)},
+                                                {"LC_DATA", escape_json_for_script(data)},
+                                                {"LC_JS", std::string(html_assets::kScript)}});
 }
 
 std::string render_html_index(const std::vector<SpecResult>& results,
@@ -180,10 +180,10 @@ std::string render_html_index(const std::vector<SpecResult>& results,
   for (size_t i = 0; i < results.size(); ++i) {
     const SpecResult& r = results[i];
     std::string name = escape_html(r.spec.empty() ? r.file : r.spec);
-    std::string link = i < report_files.size() && !report_files[i].empty()
-                           ? fmt::format("<a href=\"{}\">{}</a>",
-                                         escape_html(encode_href(report_files[i])), name)
-                           : name;
+    std::string link =
+        i < report_files.size() && !report_files[i].empty()
+            ? fmt::format("<a href=\"{}\">{}</a>", escape_html(encode_href(report_files[i])), name)
+            : name;
     rows += fmt::format(
         "<tr class=\"{}\"><td>{}<div class=\"file meta\">{}</div></td><td>{}</td><td>{}</td>"
         "<td class=\"as-expected {}\">{}</td><td class=\"num\">{}</td>"
@@ -217,7 +217,8 @@ std::string render_html_index(const std::vector<SpecResult>& results,
 </header>
 <section class="properties">
 <table class="grid index">
-<thead><tr><th>spec</th><th>verdict</th><th>expected</th><th></th><th>states</th><th>time</th></tr></thead>
+<thead><tr><th>spec</th><th>verdict</th><th>expected</th><th></th>
+<th>states</th><th>time</th></tr></thead>
 <tbody>
 {}</tbody>
 </table>

@@ -147,7 +147,8 @@ TEST(HtmlIndex, LinksEverySpecWithItsVerdict) {
   std::vector<std::string> names = html_page_names(results);
   std::string page = render_html_index(results, names);
   EXPECT_EQ(count(page, "<a href="), 3u);
-  EXPECT_NE(page.find("<a href=\"lease_cache_crash.html\">lease_cache_crash</a>"), std::string::npos);
+  EXPECT_NE(page.find("<a href=\"lease_cache_crash.html\">lease_cache_crash</a>"),
+            std::string::npos);
   EXPECT_NE(page.find("<a href=\"booking_pessimistic.html\">booking_pessimistic</a>"),
             std::string::npos);
   EXPECT_NE(page.find("&lt;/script&gt;&lt;script&gt;window.__pwned"), std::string::npos);
@@ -219,12 +220,11 @@ TEST_F(HtmlWrite, ReportsIoErrorsAsValues) {
   std::filesystem::create_directories(dir_);
   std::ofstream(dir_ / "plain_file") << "x";
   std::string error;
-  EXPECT_FALSE(write_html({fixture::holds(), fixture::holds()}, (dir_ / "plain_file").string(),
-                          error));
+  EXPECT_FALSE(
+      write_html({fixture::holds(), fixture::holds()}, (dir_ / "plain_file").string(), error));
   EXPECT_NE(error.find("plain_file"), std::string::npos) << error;
   error.clear();
-  EXPECT_FALSE(
-      write_html({fixture::holds()}, (dir_ / "plain_file" / "x.html").string(), error));
+  EXPECT_FALSE(write_html({fixture::holds()}, (dir_ / "plain_file" / "x.html").string(), error));
   EXPECT_NE(error.find("plain_file"), std::string::npos) << error;
 }
 

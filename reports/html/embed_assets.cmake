@@ -2,8 +2,9 @@
 # literals, so that lockcheck writes self-contained reports without reading files at run time.
 # Usage: cmake -DASSET_DIR=<reports/html> -DOUTPUT=<header> -P embed_assets.cmake
 set(delimiter "lc_asset")
-set(body "// Generated from reports/html/ by embed_assets.cmake: edit the sources, not this file.\n")
-string(APPEND body "#pragma once\n\n#include <string_view>\n\nnamespace lockcheck::reports::html_assets {\n\n")
+set(body "// Generated from reports/html/ by embed_assets.cmake: edit those files.\n")
+string(APPEND body "#pragma once\n\n#include <string_view>\n\n")
+string(APPEND body "namespace lockcheck::reports::html_assets {\n\n")
 foreach(pair "kTemplate;template.html" "kStyle;report.css" "kScript;report.js")
   list(GET pair 0 name)
   list(GET pair 1 file)
@@ -12,7 +13,8 @@ foreach(pair "kTemplate;template.html" "kStyle;report.css" "kScript;report.js")
   if(NOT clash EQUAL -1)
     message(FATAL_ERROR "${file} contains the raw-string delimiter )${delimiter}\"")
   endif()
-  string(APPEND body "inline constexpr std::string_view ${name} = R\"${delimiter}(${content})${delimiter}\";\n\n")
+  string(APPEND body "inline constexpr std::string_view ${name} =\n")
+  string(APPEND body "    R\"${delimiter}(${content})${delimiter}\";\n\n")
 endforeach()
 string(APPEND body "}  // namespace lockcheck::reports::html_assets\n")
 # Only touch the header when it changes, so that unrelated rebuilds stay incremental.
