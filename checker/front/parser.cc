@@ -927,7 +927,17 @@ ast::StmtPtr Parser::parse_statement() {
     sync_statement();
     return nullptr;
   }
-  report_expected("a statement", "");
+  static constexpr std::array<std::string_view, 10> kStatementWords = {
+      "var", "if", "while", "break", "continue", "done", "assert", "await", "sleep", "atomic"};
+  std::string lower = to_lower(w);
+  if (lower != w &&
+      std::find(kStatementWords.begin(), kStatementWords.end(), lower) != kStatementWords.end()) {
+    error_token_ = t.begin;
+    error(loc,
+          fmt::format("expected a statement, found '{}'; keywords are lowercase: '{}'", w, lower));
+  } else {
+    report_expected("a statement", "");
+  }
   sync_statement();
   return nullptr;
 }

@@ -641,6 +641,13 @@ TEST(ParserErrors, IntegerRange) {
             "                              ^\n");
 }
 
+TEST(ParserErrors, HostKeywordsAreLowercase) {
+  EXPECT_EQ(errors("process p { IF x { } y = 1; }"),
+            "t.lcs:1:13: error: expected a statement, found 'IF'; keywords are lowercase: 'if'\n"
+            "  process p { IF x { } y = 1; }\n"
+            "              ^\n");
+}
+
 TEST(ParserErrors, ElseWithoutIf) {
   EXPECT_EQ(errors("process p { else { x = 1; } y = 2; }"),
             "t.lcs:1:13: error: 'else' without 'if'\n"
