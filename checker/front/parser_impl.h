@@ -1,5 +1,6 @@
-// The parser's class, shared by its source files: parser.cc (top level, database, processes,
-// statements), expr_parser.cc (host expressions), sql_parser.cc and redis_parser.cc.
+// The parser's class, shared by its source files: parser.cc (tokens, recovery, top level,
+// processes), database_parser.cc, statement_parser.cc, expr_parser.cc (host expressions),
+// sql_parser.cc and redis_parser.cc.
 // Internal to checker/front.
 #pragma once
 
@@ -59,7 +60,7 @@ class Parser {
   void skip_to_close(bool stop_at_semicolon);
   void too_deep(SourceLoc loc);
 
-  // --- top level (parser.cc)
+  // --- top level (parser.cc; the database block in database_parser.cc)
   void parse_top(ast::Spec& spec);
   void parse_database(ast::Spec& spec);
   void parse_table(ast::Database& db);
@@ -70,7 +71,7 @@ class Parser {
   void parse_var_decl(std::vector<ast::VarDecl>& out);
   ast::ExprPtr parse_at_most();
 
-  // --- statements (parser.cc)
+  // --- statements (statement_parser.cc)
   void parse_block(std::vector<ast::StmtPtr>& out, std::string_view after);
   ast::StmtPtr parse_statement();
   ast::StmtPtr parse_if();
