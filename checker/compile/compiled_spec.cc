@@ -59,8 +59,10 @@ class SpecBuilder {
       out_.clock_max = const_int(spec.clock->max.get(), 0, "the clock's max");
     }
     faults();
-    for (const auto& g : out_.groups)
+    for (const auto& g : out_.groups) {
+      for (const auto& l : g.decl->locals) walk_expr(l.init.get());
       for (const auto& s : g.decl->body) walk_stmt(*s);
+    }
     for (const auto& p : spec.properties) walk_expr(p.expr.get());
     return !diags_.has_errors();
   }
@@ -328,6 +330,7 @@ class SpecBuilder {
   }
   void walk_expr(const ast::Expr* e) {
     if (e == nullptr) return;
+    if (e->kind == ast::ExprKind::text_lit) out_.text_ids_[e] = out_.pool.intern(e->text);
     if (e->kind == ast::ExprKind::index && !e->args.empty() &&
         e->args[0]->kind == ast::ExprKind::name &&
         e->args[0]->ref.kind == ast::RefKind::process_group) {
@@ -462,6 +465,7 @@ std::unique_ptr<CompiledSpec> CompiledSpec::build(
     const ast::Spec& spec, const std::vector<std::pair<std::string, int64_t>>& overrides,
     Diagnostics& diags) {
   std::unique_ptr<CompiledSpec> out(new CompiledSpec(spec));
+  out->empty_text_id_ = out->pool.intern("");
   SpecBuilder b(*out, diags);
   if (!b.build(overrides)) return nullptr;
   return out;

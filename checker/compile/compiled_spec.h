@@ -88,10 +88,18 @@ class CompiledSpec {
   int instance(int group, int64_t member) const;
   std::string value_text(const Value& v) const;  // "1", "'held'", "null", "true", "client[2]"
   std::string key_text(const Value& v) const;    // Redis keys as text: lock:1
+  // Text values interned once at build time, so that steps do not take the pool's lock.
+  Value empty_text() const { return Value::text(empty_text_id_); }
+  Value text_literal(const ast::Expr& e) const {
+    auto it = text_ids_.find(&e);
+    return Value::text(it != text_ids_.end() ? it->second : pool.intern(e.text));
+  }
 
  private:
   explicit CompiledSpec(const ast::Spec& spec) : ast(spec) {}
   std::unordered_map<const ast::SqlStmt*, LoweredSql> sql_;
+  std::unordered_map<const ast::Expr*, int64_t> text_ids_;
+  int64_t empty_text_id_ = 0;
   friend class SpecBuilder;
 };
 

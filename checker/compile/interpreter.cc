@@ -52,6 +52,7 @@ struct Interpreter::Frame {
   int budget = kMaxLocalInstructions;
   bool in_atomic = false;
   bool victim = false;  // the first SQL interaction fails with deadlock_detected
+  bool describe = false;  // build result texts (traces only: the search does not need them)
   std::vector<std::string>* results = nullptr;  // interaction results of an atomic block
 };
 
@@ -95,7 +96,7 @@ void Interpreter::start_process(State& s, int p) const {
   size_t n = g.decl->locals.size();
   ps.locals[n] = Value::boolean(false);
   ps.locals[n + 1] = Value::integer(0);
-  ps.locals[n + 2] = Value::text(spec_.pool.intern(""));
+  ps.locals[n + 2] = spec_.empty_text();
   Frame f{s, p};
   for (size_t i = 0; i < n; ++i) {
     const auto& decl = g.decl->locals[i];
@@ -114,7 +115,7 @@ void Interpreter::finish(State& s, int p) const {
   if (s.has_db && s.db.txns[p] != sql::TxnStatus::none) sql::abort(s.db, p, sql::TxnStatus::none);
 }
 
-StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim) const {
+StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim, bool describe) const {
   StepOutcome out;
   const Program& prog = spec_.groups[spec_.procs[p].group].program;
   ProcState& ps = s.procs[p];
@@ -129,6 +130,7 @@ StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim) const {
   out.text = first.stmt->text;
   Frame f{s, p};
   f.victim = deadlock_victim;
+  f.describe = describe;
   try {
     if (first.kind == InstrKind::atomic_begin) {
       int end = first.target;
@@ -174,6 +176,70 @@ StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim) const {
   return out;
 }
 
+StepOutcome Interpreter::probe(const State& s, int p) const {
+  StepOutcome out;
+  const Program& prog = spec_.groups[spec_.procs[p].group].program;
+  const ProcState& ps = s.procs[p];
+  if (ps.status != ProcStatus::running || ps.pc < 0 ||
+      ps.pc >= static_cast<int>(prog.code.size())) {
+    out.status = StepStatus::blocked;
+    return out;
+  }
+  const Instr& in = prog.code[ps.pc];
+  Frame f{const_cast<State&>(s), p};  // only read below
+  try {
+    switch (in.kind) {
+      case InstrKind::await_: {
+        Value c = eval(*in.stmt->expr, f);
+        if (c.type == Type::bool_ && !c.truthy()) {
+          out.status = StepStatus::blocked;
+          out.blocked_on = BlockReason::await_;
+        }
+        return out;
+      }
+      case InstrKind::sleep:
+        if (s.clock < ps.wake) {
+          out.status = StepStatus::blocked;
+          out.blocked_on = BlockReason::sleep;
+        }
+        return out;
+      case InstrKind::sql: {
+        const ast::SqlStmt& q = *in.stmt->sql;
+        if (q.kind == ast::SqlKind::begin || q.kind == ast::SqlKind::commit ||
+            q.kind == ast::SqlKind::rollback)
+          return out;
+        const LoweredSql& l = spec_.lowered(&q);
+        std::vector<Value> params;
+        params.reserve(l.params.size());
+        for (const ast::Expr* e : l.params) params.push_back(eval(*e, f));
+        sql::Context ctx;
+        ctx.txn = p;
+        ctx.now = Value::integer(s.clock);
+        ctx.params = params;
+        ctx.pool = &spec_.pool;
+        out.waits_for = sql::waits_for(s.db, spec_.schema, l.stmt, ctx);
+        if (!out.waits_for.empty()) {
+          out.status = StepStatus::blocked;
+          out.blocked_on = BlockReason::sql;
+        }
+        return out;
+      }
+      case InstrKind::atomic_begin: {
+        State copy = s;  // what blocks depends on the block's first statements: run it
+        StepOutcome o = step(copy, p);
+        out.status = o.status == StepStatus::blocked ? StepStatus::blocked : StepStatus::ran;
+        out.blocked_on = o.blocked_on;
+        out.waits_for = std::move(o.waits_for);
+        return out;
+      }
+      default:
+        return out;
+    }
+  } catch (const ModelErrorException&) {
+    return out;  // the step would fail: it is enabled (as a failing transition)
+  }
+}
+
 void Interpreter::run_locals(Frame& f) const {
   const Program& prog = spec_.groups[spec_.procs[f.proc].group].program;
   ProcState& ps = f.s.procs[f.proc];
@@ -209,9 +275,10 @@ void Interpreter::arrive(Frame& f) const {
 void Interpreter::exec(Frame& f, const Instr& in, bool first, StepOutcome& out) const {
   ProcState& ps = f.s.procs[f.proc];
   const ast::Stmt& st = *in.stmt;
-  auto note = [&](std::string r) {
-    if (f.results) f.results->push_back(r);
-    else if (in.interaction) out.result = std::move(r);
+  auto note = [&](auto make) {
+    if (!f.describe) return;
+    if (f.results) f.results->push_back(make());
+    else if (in.interaction) out.result = make();
   };
   auto condition = [&](const char* what) {
     Value c = eval(*st.expr, f);
@@ -226,13 +293,13 @@ void Interpreter::exec(Frame& f, const Instr& in, bool first, StepOutcome& out) 
       Value v = eval(*st.expr, f);
       assign(f, st.target_ref, v);
       ++ps.pc;
-      if (in.interaction) note(fmt::format("{} = {}", st.target, render_value(v)));
+      if (in.interaction) note([&] { return fmt::format("{} = {}", st.target, render_value(v)); });
       return;
     }
     case InstrKind::branch: {
       bool c = condition("branch");
       ps.pc = c ? ps.pc + 1 : in.target;
-      if (in.interaction) note(c ? "true" : "false");
+      if (in.interaction) note([&] { return std::string(c ? "true" : "false"); });
       return;
     }
     case InstrKind::jump:
@@ -268,7 +335,7 @@ void Interpreter::exec(Frame& f, const Instr& in, bool first, StepOutcome& out) 
       }
       ps.wake = -1;
       ++ps.pc;
-      note(fmt::format("woke at {}", f.s.clock));
+      note([&] { return fmt::format("woke at {}", f.s.clock); });
       return;
     }
     case InstrKind::sql:
@@ -292,9 +359,10 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
   const ast::SqlStmt& q = *st.sql;
   const Group& g = spec_.groups[spec_.procs[f.proc].group];
   size_t n = g.decl->locals.size();
-  auto note = [&](std::string r) {
-    if (f.results) f.results->push_back(r);
-    else out.result = std::move(r);
+  auto note = [&](auto make) {
+    if (!f.describe) return;
+    if (f.results) f.results->push_back(make());
+    else out.result = make();
   };
   if (q.kind == ast::SqlKind::begin) {
     sql::begin(f.s.db, f.proc);
@@ -310,7 +378,7 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
     ps.locals[n + 1] = Value::integer(0);
     ps.locals[n + 2] = Value::text(spec_.pool.intern("deadlock_detected"));
     ++ps.pc;
-    note("error: deadlock_detected");
+    note([] { return std::string("error: deadlock_detected"); });
     return;
   }
   const LoweredSql& l = spec_.lowered(&q);
@@ -334,9 +402,9 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
     case sql::Outcome::error:
       ps.locals[n] = Value::boolean(false);
       ps.locals[n + 1] = Value::integer(0);
-      ps.locals[n + 2] = Value::text(spec_.pool.intern(r.sql_error));
+      ps.locals[n + 2] = Value::text(spec_.pool.intern(r.sql_error));  // rare: errors only
       ++ps.pc;
-      note("error: " + r.sql_error);
+      note([&] { return "error: " + r.sql_error; });
       return;
     case sql::Outcome::ok:
       break;
@@ -344,12 +412,20 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
   bool found = l.stmt.kind == sql::StatementKind::commit ? r.committed : r.row_count > 0;
   ps.locals[n] = Value::boolean(found);
   ps.locals[n + 1] = Value::integer(r.row_count);
-  ps.locals[n + 2] = Value::text(spec_.pool.intern(""));
+  ps.locals[n + 2] = spec_.empty_text();
+  for (size_t i = 0; i < q.into.size(); ++i)
+    assign(f, q.into[i].ref,
+           !r.rows.empty() && i < r.rows[0].size() ? r.rows[0][i] : Value::null());
+  ++ps.pc;
+  if (f.describe) note([&] { return sql_result(q, l, r); });
+}
+
+std::string Interpreter::sql_result(const ast::SqlStmt& q, const LoweredSql& l,
+                                    const sql::Result& r) const {
   std::string result;
   if (!q.into.empty()) {
     for (size_t i = 0; i < q.into.size(); ++i) {
       Value v = !r.rows.empty() && i < r.rows[0].size() ? r.rows[0][i] : Value::null();
-      assign(f, q.into[i].ref, v);
       if (!result.empty()) result += ", ";
       result += fmt::format("{} = {}", q.into[i].name, render_value(v));
     }
@@ -372,8 +448,7 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
         break;
     }
   }
-  ++ps.pc;
-  note(result);
+  return result;
 }
 
 void Interpreter::exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) const {
@@ -404,9 +479,11 @@ void Interpreter::exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) co
                      render_value(req.value), st.loc.line));
   redis::Reply r = redis::execute(f.s.nodes[node], req, f.s.clock);
   if (r.error) fail(fmt::format("{} (line {})", r.message, st.loc.line));
+  if (!st.target.empty()) assign(f, st.target_ref, r.value);
+  ++ps.pc;
+  if (!f.describe) return;
   std::string result;
   if (!st.target.empty()) {
-    assign(f, st.target_ref, r.value);
     result = fmt::format("{} = {}", st.target, render_value(r.value));
   } else if (c.op == ast::RedisOp::set) {
     result = r.value.truthy() ? "OK" : "nil";
@@ -415,7 +492,6 @@ void Interpreter::exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) co
   }
   // For an array of nodes, say which one the command went to (`node[i]:` in the text).
   if (c.node_index) result = spec_.node_names[node] + ": " + result;
-  ++ps.pc;
   if (f.results) f.results->push_back(result);
   else out.result = result;
 }
@@ -523,7 +599,7 @@ Value Interpreter::eval(const ast::Expr& e, Frame& f) const {
   using K = ast::ExprKind;
   switch (e.kind) {
     case K::int_lit: return checked_int(e.int_value, e);
-    case K::text_lit: return Value::text(spec_.pool.intern(e.text));
+    case K::text_lit: return spec_.text_literal(e);
     case K::bool_lit: return Value::boolean(e.int_value != 0);
     case K::null_lit: return Value::null();
     case K::name: {

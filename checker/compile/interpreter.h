@@ -41,7 +41,11 @@ class Interpreter {
 
   // Process p's next step. With `deadlock_victim`, the step's first interaction (a blocked SQL
   // statement) fails with deadlock_detected instead of running: the detector's abort.
-  StepOutcome step(State& s, int p, bool deadlock_victim = false) const;
+  // With `describe`, StepOutcome::result says what the interaction returned (for traces).
+  StepOutcome step(State& s, int p, bool deadlock_victim = false, bool describe = false) const;
+  // Whether process p's next step would block, and on what, without running it: a cheap check
+  // for the deadlock test (status is `ran` when the step would run or fail).
+  StepOutcome probe(const State& s, int p) const;
   // The clock's tick (the caller checks clock < max).
   void tick(State& s) const;
   // Crashes process p (rolling back its transaction), restarting it when `restart`.
@@ -67,6 +71,7 @@ class Interpreter {
   void exec(Frame& f, const Instr& in, bool first, StepOutcome& out) const;
   void exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutcome& out) const;
   void exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) const;
+  std::string sql_result(const ast::SqlStmt& q, const LoweredSql& l, const sql::Result& r) const;
   void arrive(Frame& f) const;  // sets a sleep's wake-up time when the process reaches one
 
   Value eval(const ast::Expr& e, Frame& f) const;

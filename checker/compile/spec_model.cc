@@ -54,8 +54,7 @@ std::vector<SpecModel::Probe> SpecModel::probe(const State& s) const {
   std::vector<Probe> out(s.procs.size());
   for (size_t p = 0; p < s.procs.size(); ++p) {
     if (s.procs[p].status != ProcStatus::running) continue;
-    State copy = s;
-    StepOutcome o = interp_.step(copy, static_cast<int>(p));
+    StepOutcome o = interp_.probe(s, static_cast<int>(p));
     out[p].enabled = o.status != StepStatus::blocked;
     out[p].blocked_on = o.blocked_on;
     out[p].waits_for = std::move(o.waits_for);
@@ -165,7 +164,7 @@ bool SpecModel::apply(const State& s, engine::Choice c, Event& out) const {
     case kAbort: {
       if (b >= s.procs.size() || s.procs[b].status != ProcStatus::running) return false;
       bool victim = choice_kind(c) == kAbort;
-      StepOutcome o = interp_.step(out.after, static_cast<int>(b), victim);
+      StepOutcome o = interp_.step(out.after, static_cast<int>(b), victim, /*describe=*/true);
       if (o.status == StepStatus::blocked) return false;
       out.actor = spec_.procs[b].name;
       out.kind = victim ? trace::StepKind::abort : trace::StepKind::statement;
