@@ -32,16 +32,37 @@ std::vector<std::vector<int>> primary_keys(const CompiledSpec& spec) {
 
 // Replays a counterexample's choices, rendering each step and the state after it. Returns the
 // final state and, for a trace that ends in a failing step, that step's error.
+//
+// With symmetry reduction the engine's choices name processes by their position in stored
+// representatives. The replay runs on real states instead, so that a process keeps its name
+// along the whole trace: `tau` maps a representative's positions to the real state's, and is
+// carried from step to step through the permutation each representative was made with.
 State render_trace(const SpecModel& model, const State& initial, const engine::Counterexample& cx,
                    trace::PropertyResult& out, ModelError& final_error) {
   State cur = initial;
+  State canon = initial;
+  std::vector<int> tau;
+  const bool renaming = model.symmetry().active();
+  if (renaming) model.symmetry().canonicalize(canon, &tau);
   trace::StateSnapshot prev = snapshot(model, cur);
   auto keys = primary_keys(model.spec());
   for (size_t i = 0; i < cx.choices.size(); ++i) {
     Event ev;
     trace::TraceStep step;
     step.step = static_cast<int>(i + 1);
-    if (!model.apply(cur, cx.choices[i], ev)) {
+    engine::Choice choice = renaming ? model.rename(cx.choices[i], tau) : cx.choices[i];
+    if (renaming) {
+      Event on_canon;
+      if (model.apply(canon, cx.choices[i], on_canon) && !on_canon.failed) {
+        std::vector<int> from;
+        model.symmetry().canonicalize(on_canon.after, &from);
+        std::vector<int> next(tau.size());
+        for (size_t k = 0; k < next.size(); ++k) next[k] = tau[from[k]];
+        tau = std::move(next);
+        canon = std::move(on_canon.after);
+      }
+    }
+    if (!model.apply(cur, choice, ev)) {
       // Cannot happen for a trace the engine found from this model; say so rather than hide it.
       step.actor = "?";
       step.text = fmt::format("internal error: choice {} does not apply", cx.choices[i]);
@@ -111,9 +132,18 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
     return r;
   }
 
-  SpecModel model(*compiled, init);
+  auto model_ptr = std::make_unique<SpecModel>(*compiled, init, options.symmetry, r.notes);
+  engine::SearchResult sr = engine::search(*model_ptr, options.search);
+  if (model_ptr->symmetry().active() && model_ptr->interpreter().pid_text_used()) {
+    // A process id became text somewhere (`lock:$self`): representatives could have merged
+    // states that differ in that text. Check again without the reduction.
+    std::vector<std::string> ignored;
+    model_ptr = std::make_unique<SpecModel>(*compiled, init, false, ignored);
+    r.notes.push_back("symmetry off: a process id is turned into text (as in 'lock:$self')");
+    sr = engine::search(*model_ptr, options.search);
+  }
+  const SpecModel& model = *model_ptr;
   r.initial = snapshot(model, init);
-  engine::SearchResult sr = engine::search(model, options.search);
   r.complete = sr.complete;
   r.incomplete_reason = sr.incomplete_reason;
   r.stats.states = sr.states;

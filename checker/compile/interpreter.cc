@@ -511,6 +511,7 @@ int Interpreter::node_of(const ast::RedisCmd& c, Frame& f) const {
 }
 
 std::string Interpreter::word_text(const Value& v) const {
+  if (v.type == Type::pid) pid_text_.store(true, std::memory_order_relaxed);
   switch (v.type) {
     case Type::text: return spec_.pool.text(v.i);
     case Type::null: return "";

@@ -3,6 +3,7 @@
 // deadlock detector's aborts). It is the only place that knows what a step is.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -58,12 +59,17 @@ class Interpreter {
   // "sold = 2, (SELECT COUNT(*) FROM bookings) = 3": the values a property read.
   std::string explain(const ast::Expr& e, const State& s) const;
 
+  // Whether a process id was ever turned into text (`lock:$self`): symmetry reduction cannot
+  // rename ids inside text, so a search that saw this must be re-run without it.
+  bool pid_text_used() const { return pid_text_.load(std::memory_order_relaxed); }
+
   // Where process p stands: its next interaction (line, text), or done/crashed.
   const ast::Stmt* next_statement(const State& s, int p) const;
 
  private:
   struct Frame;
   const CompiledSpec& spec_;
+  mutable std::atomic<bool> pid_text_{false};
 
   void start_process(State& s, int p) const;
   void finish(State& s, int p) const;

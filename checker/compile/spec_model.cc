@@ -22,8 +22,10 @@ uint32_t choice_b(engine::Choice c) { return c & 0xfff; }
 
 }  // namespace
 
-SpecModel::SpecModel(const CompiledSpec& spec, State initial) : spec_(spec), interp_(spec) {
-  initial_bytes_ = initial.encode(spec_.pool);
+SpecModel::SpecModel(const CompiledSpec& spec, State initial, bool symmetry,
+                     std::vector<std::string>& notes)
+    : spec_(spec), interp_(spec), symmetry_(spec, symmetry, notes) {
+  initial_bytes_ = store(initial);
   for (const auto& p : spec_.ast.properties) {
     if (p.kind == ast::PropertyKind::eventually) continue;  // phase 2: refused earlier
     engine::PropertyInfo info;
@@ -39,6 +41,20 @@ SpecModel::SpecModel(const CompiledSpec& spec, State initial) : spec_(spec), int
   properties_.push_back({"assert", engine::PropertyKind::assertion});
   model_error_id_ = static_cast<engine::PropertyId>(properties_.size());
   properties_.push_back({"model_error", engine::PropertyKind::model_error});
+}
+
+std::string SpecModel::store(State& s) const {
+  if (symmetry_.active()) symmetry_.canonicalize(s);
+  return s.encode(spec_.pool);
+}
+
+engine::Choice SpecModel::rename(engine::Choice c, const std::vector<int>& tau) const {
+  uint32_t b = choice_b(c);
+  bool process = choice_kind(c) == kStep || choice_kind(c) == kAbort ||
+                 (choice_kind(c) == kFault && choice_a(c) < spec_.faults.size() &&
+                  spec_.faults[choice_a(c)].target == FaultTarget::process_crash);
+  if (!process || b >= tau.size()) return c;
+  return make_choice(choice_kind(c), choice_a(c), static_cast<uint32_t>(tau[b]));
 }
 
 State SpecModel::decode(std::string_view bytes) const {
@@ -93,13 +109,13 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
       sink.failure(c, false, o.error.assertion ? assert_id_ : model_error_id_);
       continue;
     }
-    sink.state(c, false, next.encode(spec_.pool));
+    sink.state(c, false, store(next));
   }
   // The clock.
   if (spec_.has_clock && s.clock < spec_.clock_max) {
     State next = s;
     interp_.tick(next);
-    sink.state(make_choice(kTick, 0, 0), false, next.encode(spec_.pool));
+    sink.state(make_choice(kTick, 0, 0), false, store(next));
   }
   // The deadlock detector.
   if (spec_.detect_deadlocks) {
@@ -113,7 +129,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
         sink.failure(c, false, o.error.assertion ? assert_id_ : model_error_id_);
         continue;
       }
-      sink.state(c, false, next.encode(spec_.pool));
+      sink.state(c, false, store(next));
     }
   }
   // Faults.
@@ -136,7 +152,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
         }
         ++next.faults_used[fi];
         ++next.faults_total;
-        sink.state(c, true, next.encode(spec_.pool));
+        sink.state(c, true, store(next));
       }
     } else {
       const NodeGroup& g = spec_.node_groups[fault.group];
@@ -149,7 +165,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
         ++next.faults_used[fi];
         ++next.faults_total;
         sink.state(make_choice(kFault, static_cast<uint32_t>(fi), static_cast<uint32_t>(node)),
-                   true, next.encode(spec_.pool));
+                   true, store(next));
       }
     }
   }

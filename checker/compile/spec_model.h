@@ -9,6 +9,7 @@
 #include "checker/compile/compiled_spec.h"
 #include "checker/compile/interpreter.h"
 #include "checker/compile/state.h"
+#include "checker/compile/symmetry.h"
 #include "checker/engine/model.h"
 #include "checker/trace/check_result.h"
 
@@ -29,7 +30,9 @@ struct Event {
 
 class SpecModel : public engine::Model {
  public:
-  SpecModel(const CompiledSpec& spec, State initial);
+  // With `symmetry`, states are stored as the representatives of their symmetry orbits;
+  // `notes` receives why a group stays asymmetric.
+  SpecModel(const CompiledSpec& spec, State initial, bool symmetry, std::vector<std::string>& notes);
 
   std::string initial() const override { return initial_bytes_; }
   void successors(std::string_view state, engine::SuccessorSink& sink) const override;
@@ -40,6 +43,9 @@ class SpecModel : public engine::Model {
   std::string encode(State s) const { return s.encode(spec_.pool); }
   // Re-runs transition `c` from `s`; false when `c` is not enabled there.
   bool apply(const State& s, engine::Choice c, Event& out) const;
+  // The same transition with its process renamed: position p becomes tau[p].
+  engine::Choice rename(engine::Choice c, const std::vector<int>& tau) const;
+  const Symmetry& symmetry() const { return symmetry_; }
 
   // Property ids.
   engine::PropertyId deadlock_id() const { return deadlock_id_; }
@@ -68,8 +74,11 @@ class SpecModel : public engine::Model {
   std::vector<int> cycle_members(const std::vector<Probe>& probes) const;
   bool fault_budget_left(const State& s, size_t fault) const;
 
+  std::string store(State& s) const;  // the representative's bytes
+
   const CompiledSpec& spec_;
   Interpreter interp_;
+  Symmetry symmetry_;
   std::string initial_bytes_;
   std::vector<engine::PropertyInfo> properties_;
   std::vector<const ast::PropertyDecl*> decls_;
