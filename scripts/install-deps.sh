@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build libboost-graph-dev libcli11-dev libfmt-dev nlohmann-json3-dev
           libgtest-dev libbenchmark-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium nodejs npm clang libclang-rt-14-dev)
+  packages+=(chromium clang libclang-rt-14-dev)
+  # Node.js may come from elsewhere (its own npm inside); install Debian's only when missing.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
