@@ -21,6 +21,7 @@ std::vector<Value> read_values(ByteReader& r) {
 
 std::string State::encode(const StringPool& pool) {
   ByteWriter w;
+  w.bytes().reserve(256);  // most states fit: one allocation instead of a growth sequence
   w.i(clock);
   write_values(w, shared);
   write_values(w, ghosts);
