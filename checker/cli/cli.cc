@@ -5,17 +5,18 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstdio>
 #include <exception>
 #include <optional>
 #include <set>
 #include <string_view>
-#include <system_error>
 
+#include "checker/cli/file_io.h"
+#include "checker/cli/new_command.h"
 #include "checker/cli/option_values.h"
 #include "checker/cli/progress.h"
+#include "checker/cli/replay_command.h"
 #include "checker/cli/spec_files.h"
+#include "checker/cli/starter_specs.h"
 #include "checker/cli/version.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
@@ -103,42 +104,6 @@ compile::CheckOptions check_options(const CheckArgs& args, const Environment& en
   options.symmetry = !args.no_symmetry;
   options.por = !args.no_por;
   return options;
-}
-
-std::string errno_message() { return std::generic_category().message(errno); }
-
-bool read_file(const std::string& path, std::string& text, std::string& error) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    error = fmt::format("cannot read '{}': {}", path, errno_message());
-    return false;
-  }
-  char buffer[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
-  bool failed = std::ferror(f) != 0;
-  int saved = errno;
-  std::fclose(f);
-  if (failed) {
-    error = fmt::format("cannot read '{}': {}", path, std::generic_category().message(saved));
-    return false;
-  }
-  return true;
-}
-
-bool write_file(const std::string& path, const std::string& contents, std::string& error) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) {
-    error = fmt::format("cannot write '{}': {}", path, errno_message());
-    return false;
-  }
-  bool ok = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
-  int saved = errno;
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok) {
-    error = fmt::format("cannot write '{}': {}", path, std::generic_category().message(saved));
-  }
-  return ok;
 }
 
 // Draws the progress line of one spec on a terminal, redrawing in place, and wipes it when the
@@ -295,6 +260,42 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
       "errors; 3 a limit stopped a search and nothing contradicted the expectations.");
 }
 
+void add_replay_command(CLI::App& app, ReplayArgs& args) {
+  CLI::App* replay = app.add_subcommand(
+      "replay", "Re-run a trace from a JSON report on a spec, showing each step and state");
+  replay->add_option("SPEC", args.spec, "The spec file")->required();
+  replay->add_option("TRACE", args.trace, "A report written by 'lockcheck check --json'")
+      ->required();
+  replay->add_option("--property", args.property,
+                     "Replay this property's trace (default: the first one with a trace)")
+      ->type_name("NAME");
+  replay->add_option("--const", args.consts, "Override a constant, as given to check")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  replay->footer(
+      "Exit status: 0 the whole trace replayed (the end says whether the property is violated\n"
+      "as recorded); 2 usage errors, spec errors, or a trace that no longer applies.");
+}
+
+void add_new_command(CLI::App& app, NewArgs& args) {
+  CLI::App* command = app.add_subcommand("new", "Write NAME.lcs, a starter spec that checks clean");
+  command->add_option("NAME", args.name, "The spec to write (NAME.lcs)")->required();
+  std::string strategies;
+  for (const StarterSpec& s : starter_specs()) {
+    strategies += fmt::format("{}{}", strategies.empty() ? "" : "|", s.strategy);
+  }
+  command->add_option("--strategy", args.strategy, "The locking strategy to start from")
+      ->type_name(strategies)
+      ->required();
+  std::string footer = "Strategies:\n";
+  for (const StarterSpec& s : starter_specs())
+    footer += fmt::format("  {:<13}{}\n", s.strategy, s.summary);
+  footer += "An existing file is never overwritten (exit status 2).";
+  command->footer(footer);
+}
+
 }  // namespace
 
 int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err,
@@ -308,11 +309,12 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
 
   CheckArgs check_args;
   add_check_command(app, check_args);
-  // Later commands: named now so that they answer clearly instead of "unknown argument".
-  for (std::string_view name : kCommands) {
-    if (name != "check")
-      app.add_subcommand(std::string(name), "(not supported yet)")->allow_extras();
-  }
+  ReplayArgs replay_args;
+  add_replay_command(app, replay_args);
+  NewArgs new_args;
+  add_new_command(app, new_args);
+  // A later command: named now so that it answers clearly instead of "unknown argument".
+  app.add_subcommand("simulate", "(not supported yet)")->allow_extras();
 
   // CLI11 would only say that a command is required; name the word it did not know instead.
   if (argc > 1 && argv[1][0] != '-') {
@@ -332,12 +334,12 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
     return app.exit(e, out, err) == 0 ? kExitAsExpected : kExitError;
   }
 
-  CLI::App* command = app.get_subcommands().front();
-  if (command->get_name() != "check") {
-    err << fmt::format("lockcheck: '{}' is not supported yet\n", command->get_name());
-    return kExitError;
-  }
-  return run_check(check_args, out, err, env);
+  const std::string name = app.get_subcommands().front()->get_name();
+  if (name == "check") return run_check(check_args, out, err, env);
+  if (name == "replay") return run_replay(replay_args, out, err);
+  if (name == "new") return run_new(new_args, out, err);
+  err << fmt::format("lockcheck: '{}' is not supported yet\n", name);
+  return kExitError;
 }
 
 }  // namespace lockcheck::cli

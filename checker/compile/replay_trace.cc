@@ -71,9 +71,12 @@ std::string names(const CompiledSpec& spec, const std::vector<int>& procs) {
 std::string why_not_running(const SpecModel& model, const State& s, int p) {
   const CompiledSpec& spec = model.spec();
   switch (s.procs[p].status) {
-    case ProcStatus::done: return "it is done";
-    case ProcStatus::crashed: return "it has crashed";
-    case ProcStatus::running: break;
+    case ProcStatus::done:
+      return "it is done";
+    case ProcStatus::crashed:
+      return "it has crashed";
+    case ProcStatus::running:
+      break;
   }
   const ast::Stmt* st = model.interpreter().next_statement(s, p);
   std::string where =
@@ -81,13 +84,15 @@ std::string why_not_running(const SpecModel& model, const State& s, int p) {
   StepOutcome o = model.interpreter().probe(s, p);
   switch (o.blocked_on) {
     case BlockReason::sql:
-      return o.waits_for.empty()
-                 ? fmt::format("it is blocked at {}", where)
-                 : fmt::format("it is blocked at {}, waiting for {}", where,
-                               names(spec, o.waits_for));
-    case BlockReason::await_: return fmt::format("it is waiting at {}", where);
-    case BlockReason::sleep: return fmt::format("it is asleep at {}", where);
-    case BlockReason::none: break;
+      return o.waits_for.empty() ? fmt::format("it is blocked at {}", where)
+                                 : fmt::format("it is blocked at {}, waiting for {}", where,
+                                               names(spec, o.waits_for));
+    case BlockReason::await_:
+      return fmt::format("it is waiting at {}", where);
+    case BlockReason::sleep:
+      return fmt::format("it is asleep at {}", where);
+    case BlockReason::none:
+      break;
   }
   return fmt::format("it is at {}", where);
 }
@@ -184,7 +189,7 @@ void evaluate_at_end(const SpecModel& model, const State& last, const Event* las
     case engine::PropertyKind::model_error:
       pr.kind = trace::PropertyKind::model_error;
       pr.explanation = failed && !last_event->error.assertion ? last_event->error.message
-                                                               : model.property_error(last);
+                                                              : model.property_error(last);
       pr.status = pr.explanation.empty() ? trace::Status::holds : trace::Status::violated;
       break;
   }
@@ -233,8 +238,8 @@ std::optional<EnabledTransition> match_step(const SpecModel& model, const State&
       if (p < 0) {
         error = no_such_process(spec, step.actor);
       } else if (!spec.detect_deadlocks) {
-        error = fmt::format("the deadlock detector cannot abort {}: the database has none",
-                            step.actor);
+        error =
+            fmt::format("the deadlock detector cannot abort {}: the database has none", step.actor);
       } else {
         error = fmt::format(
             "the deadlock detector cannot abort {} here: it is on no wait-for cycle ({})",
@@ -244,15 +249,13 @@ std::optional<EnabledTransition> match_step(const SpecModel& model, const State&
     }
     case trace::StepKind::fault: {
       // Several faults may hit one actor (a crash, a crash with restart): the one declared at
-      // the recorded line, else the one with the recorded text, else the only one.
+      // the recorded line, else (the declaration moved) the one with the recorded text. Never
+      // another fault in its place: a crash is not a crash with restart.
       for (const EnabledTransition* t : mine)
-        if (t->event.line == step.line) return *t;
+        if (t->event.line == step.line && t->event.text == step.text) return *t;
       for (const EnabledTransition* t : mine)
         if (t->event.text == step.text) return *t;
-      if (mine.size() == 1) return *mine.front();
-      error = mine.empty() ? fault_error(model, s, step)
-                           : fmt::format("'{}' is ambiguous here: {} faults can hit {}",
-                                         step.text, mine.size(), step.actor);
+      error = fault_error(model, s, step);
       return std::nullopt;
     }
   }

@@ -39,8 +39,8 @@ std::vector<EnabledTransition> enabled_transitions(const SpecModel& model, const
 
 // The transition of `s` that `step` names. A statement must be the actor's next step and start
 // at the recorded line; a tick needs the clock below its max; an abort needs the actor on a
-// wait-for cycle; a fault is the one hitting the actor (the one declared at the recorded line
-// when several can). Without one, `error` says why, in terms of the spec
+// wait-for cycle; a fault is the one with the recorded text ("crash worker[1] (restarts)"), the
+// one declared at the recorded line first. Without one, `error` says why, in terms of the spec
 // ("worker[2] cannot run line 18 here: it is at line 21 (COMMIT)").
 std::optional<EnabledTransition> match_step(const SpecModel& model, const State& s,
                                             const RecordedStep& step, std::string& error);

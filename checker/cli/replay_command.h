@@ -1,0 +1,26 @@
+// `lockcheck replay SPEC TRACE.json`: re-runs a trace from a JSON report of `lockcheck check` on
+// the spec, printing each step and the whole state after it, and whether the property is
+// violated at the end as recorded. A trace that no longer applies to the spec stops the replay
+// at its first step that does not, with the reason:
+//
+//   t.json: step 3: worker[2] cannot run line 18 here: it is at line 21 (COMMIT)
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace lockcheck::cli {
+
+struct ReplayArgs {
+  std::string spec;
+  std::string trace;
+  std::string property;             // --property NAME: which property's trace
+  std::vector<std::string> consts;  // --const NAME=VALUE, as given to `check`
+};
+
+// The replay goes to `out`, errors to `err`. Returns 0 when the whole trace replayed, 2 for
+// usage errors, unreadable files, spec errors and traces that do not apply.
+int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace lockcheck::cli
