@@ -8,6 +8,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const ROW_H = 48;    // one step: the diagram row and the step list row share this height
 const HEAD_H = 58;   // lane headers, and the list's header row beside them
 const CHAR_W = 7.3;  // the width of a character of the 12px monospace labels
+const MAX_LABEL_ROOM = 420;  // px right of the last lane for labels, at most
 const PROCESS_COLORS =
     ['#2563eb', '#c026d3', '#0891b2', '#65a30d', '#d97706', '#7c3aed', '#db2777', '#0d9488'];
 
@@ -635,19 +636,25 @@ function drawDiagram(trace, model, property, geometry, onSelect) {
     for (let r = 0; r <= n; ++r) {
       let cls = 'lifeline';
       let txn = '';
+      let blocked = false;
       if (lane.kind === 'process') {
         const p = states[r].processes.find((q) => q.name === lane.name);
         if (p) {
           cls += ' status-' + p.status;
           txn = p.transaction;
+          blocked = p.status === 'blocked';
         }
       }
       const y1 = rowY(r), y2 = r === n ? height - ROW_H / 2 : rowY(r + 1);
-      lines.append(s('line', {class: cls, x1: x, y1, x2: x, y2}));
+      const line = s('line', {class: cls, x1: x, y1, x2: x, y2});
+      lines.append(line);
       if (txn === 'open' || txn === 'failed') {
         lines.append(
             s('rect', {class: 'txn txn-' + txn, x: x - 5, y: y1, width: 10, height: y2 - y1},
               s('title', {text: 'transaction ' + txn})));
+        // Blocked inside a transaction (how a deadlock looks): the waiting line goes over the
+        // bar, which would hide it.
+        if (blocked) lines.append(line);
       }
     }
   });
@@ -832,6 +839,14 @@ function renderHeader(d) {
       d.notes.length ? h('ul', {class: 'notes'}, d.notes.map((t) => h('li', {text: t}))) : null);
 }
 
+// The checker explains a violated invariant by the values it read ("sold = 2"), right after the
+// expression; worded as the text report words it, the two do not run together.
+function explanationText(p) {
+  const e = p.explanation || '';
+  if (p.kind !== 'invariant' || !e || e.startsWith('is false')) return e;
+  return 'is false: ' + e;
+}
+
 function renderProperties(d, traceIds) {
   const rows = d.properties.map((p, i) => {
     const ok = p.as_expected;
@@ -846,7 +861,7 @@ function renderProperties(d, traceIds) {
           text: ok ? '✓ as expected' : '✗ not as expected'
         }),
         h('td', {class: 'prop-text'}, p.text ? h('code', {text: p.text}) : null,
-          p.explanation ? h('span', {class: 'explanation', text: ' ' + p.explanation}) : null,
+          p.explanation ? h('span', {class: 'explanation', text: ' ' + explanationText(p)}) : null,
           p.faults ?
               h('span', {class: 'meta', text: ' (' + plural(p.faults, 'fault', 'faults') + ')'}) :
               null));
@@ -886,11 +901,22 @@ function renderTrace(d, p, id, index) {
   const longest = Math.max(8, ...lanes.map((l) => l.name.length));
   const laneW = Math.min(200, Math.max(150, longest * 8 + 40));
   const left = 16;
-  const labelRoom = 140;  // right of the last lane, for labels that run past it
+  // Right of the last lane: room for the labels that run past it (a statement drawn from a
+  // right-hand lane), up to a bound; longer ones are cut with '…' (the step list has them whole).
+  const lanesRight = left + laneW * Math.max(1, lanes.length);
+  let labelRoom = 140;
+  for (const step of p.trace) {
+    const i = model.byName.get(step.actor);
+    if (i === undefined) continue;
+    const label = shortLabel(step).length + (step.kind === 'tick' ? 12 : 0);  // ' → now = 3'
+    const chars = Math.max(label, (step.result || '').length);
+    const end = left + laneW * i + laneW / 2 + 16 + chars * CHAR_W + 6;
+    labelRoom = Math.max(labelRoom, Math.min(MAX_LABEL_ROOM, Math.ceil(end - lanesRight)));
+  }
   const geometry = {
     laneW,
     left,
-    width: left + laneW * Math.max(1, lanes.length) + labelRoom,
+    width: lanesRight + labelRoom,
     id: index,
     initial: d.initial
   };
@@ -978,7 +1004,7 @@ function renderTrace(d, p, id, index) {
           h('p', {class: 'violation-title'}, h('strong', {text: '✗ ' + p.name}),
             ' ' + p.status + ' at the end of this trace'),
           p.text ? h('p', null, h('code', {class: 'prop-expr', text: p.text})) : null,
-          p.explanation ? h('p', {class: 'explanation', text: p.explanation}) : null),
+          p.explanation ? h('p', {class: 'explanation', text: explanationText(p)}) : null),
         panel, print);
   Object.assign(t, {section, svg, list, panel});
   traces.push(t);
@@ -1019,7 +1045,7 @@ function selectStep(t, r, opts) {
         r === n ?
             h('p', {class: 'state-violation'}, h('strong', {text: '✗ ' + t.property.name + ': '}),
               t.property.text ? h('code', {text: t.property.text}) : null,
-              t.property.explanation ? ' ' + t.property.explanation : '') :
+              t.property.explanation ? ' ' + explanationText(t.property) : '') :
             null),
       renderState(state, step ? step.changes : [], t.colorOf));
   t.panel.setAttribute('data-step', String(r));
