@@ -185,7 +185,7 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
       State last = render_trace(model, init, cx, pr, final_error);
       switch (info.kind) {
         case engine::PropertyKind::invariant:
-          pr.explanation = model.interpreter().explain(*model.decl(p)->expr, last);
+          pr.explanation = "is false: " + model.interpreter().explain(*model.decl(p)->expr, last);
           break;
         case engine::PropertyKind::deadlock:
           pr.explanation = model.deadlock_explanation(last);

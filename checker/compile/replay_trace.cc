@@ -169,7 +169,7 @@ void evaluate_at_end(const SpecModel& model, const State& last, const Event* las
         pr.explanation = "cannot be evaluated: " + error.message;
       } else if (pr.kind == trace::PropertyKind::invariant) {
         pr.status = ok ? trace::Status::holds : trace::Status::violated;
-        if (!ok) pr.explanation = model.interpreter().explain(*decl->expr, last);
+        if (!ok) pr.explanation = "is false: " + model.interpreter().explain(*decl->expr, last);
       } else {
         // A reachable property "holds" at the end of a trace that reaches it.
         pr.status = ok ? trace::Status::holds : trace::Status::violated;
