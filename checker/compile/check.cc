@@ -15,11 +15,16 @@ namespace {
 
 trace::PropertyKind kind_of(engine::PropertyKind k) {
   switch (k) {
-    case engine::PropertyKind::invariant: return trace::PropertyKind::invariant;
-    case engine::PropertyKind::reachable: return trace::PropertyKind::reachable;
-    case engine::PropertyKind::deadlock: return trace::PropertyKind::deadlock;
-    case engine::PropertyKind::assertion: return trace::PropertyKind::assertion;
-    case engine::PropertyKind::model_error: return trace::PropertyKind::model_error;
+    case engine::PropertyKind::invariant:
+      return trace::PropertyKind::invariant;
+    case engine::PropertyKind::reachable:
+      return trace::PropertyKind::reachable;
+    case engine::PropertyKind::deadlock:
+      return trace::PropertyKind::deadlock;
+    case engine::PropertyKind::assertion:
+      return trace::PropertyKind::assertion;
+    case engine::PropertyKind::model_error:
+      return trace::PropertyKind::model_error;
   }
   return trace::PropertyKind::invariant;
 }
@@ -96,7 +101,8 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
   std::unique_ptr<ast::Spec> spec = front::read_spec(source, path, diags);
   if (!spec || diags.has_errors()) {
     r.error_text = render_all(diags, path, source);
-    if (r.error_text.empty()) r.error_text = fmt::format("{}: error: the spec could not be read\n", path);
+    if (r.error_text.empty())
+      r.error_text = fmt::format("{}: error: the spec could not be read\n", path);
     return r;
   }
   r.spec = spec->name;
@@ -120,7 +126,8 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
     // Nothing can run: the spec's initial state itself is broken.
     trace::PropertyResult pr;
     pr.name = init_error.assertion ? "assert" : "model_error";
-    pr.kind = init_error.assertion ? trace::PropertyKind::assertion : trace::PropertyKind::model_error;
+    pr.kind =
+        init_error.assertion ? trace::PropertyKind::assertion : trace::PropertyKind::model_error;
     pr.status = trace::Status::violated;
     pr.expected = trace::Status::holds;
     pr.as_expected = false;
@@ -155,7 +162,8 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
 
   auto expected_violated = [&](const std::string& name, engine::PropertyKind kind) {
     for (const auto& e : spec->expects) {
-      if (e.kind == ast::ExpectKind::deadlock && kind == engine::PropertyKind::deadlock) return true;
+      if (e.kind == ast::ExpectKind::deadlock && kind == engine::PropertyKind::deadlock)
+        return true;
       if (e.kind == ast::ExpectKind::violated && e.name == name) return true;
     }
     return false;
@@ -166,16 +174,19 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
   for (engine::PropertyId p = 0; p < props.size(); ++p) {
     const auto& info = props[p];
     bool violated = p < sr.violations.size() && sr.violations[p].has_value();
-    if (info.kind == engine::PropertyKind::assertion && !compiled->has_asserts && !violated) continue;
+    if (info.kind == engine::PropertyKind::assertion && !compiled->has_asserts && !violated)
+      continue;
     trace::PropertyResult pr;
     pr.name = info.name;
     pr.kind = kind_of(info.kind);
     if (const ast::PropertyDecl* d = model.decl(p)) pr.text = d->text;
-    pr.expected = expected_violated(info.name, info.kind) ? trace::Status::violated : trace::Status::holds;
+    pr.expected =
+        expected_violated(info.name, info.kind) ? trace::Status::violated : trace::Status::holds;
     if (info.kind == engine::PropertyKind::reachable) {
       bool reached = p < sr.reached.size() && sr.reached[p];
-      pr.status = reached ? trace::Status::holds
-                          : sr.complete ? trace::Status::violated : trace::Status::unknown;
+      pr.status = reached       ? trace::Status::holds
+                  : sr.complete ? trace::Status::violated
+                                : trace::Status::unknown;
       if (pr.status == trace::Status::violated) pr.explanation = "no reachable state satisfies it";
     } else if (violated) {
       pr.status = trace::Status::violated;
@@ -192,9 +203,11 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
           break;
         case engine::PropertyKind::assertion:
         case engine::PropertyKind::model_error:
-          pr.explanation = !final_error.message.empty() ? final_error.message : model.property_error(last);
+          pr.explanation =
+              !final_error.message.empty() ? final_error.message : model.property_error(last);
           break;
-        case engine::PropertyKind::reachable: break;
+        case engine::PropertyKind::reachable:
+          break;
       }
     } else {
       pr.status = sr.complete ? trace::Status::holds : trace::Status::unknown;

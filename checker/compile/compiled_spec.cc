@@ -10,33 +10,53 @@ namespace {
 
 sql::Op lower_op(ast::Op op) {
   switch (op) {
-    case ast::Op::add: return sql::Op::add;
-    case ast::Op::sub: return sql::Op::sub;
-    case ast::Op::mul: return sql::Op::mul;
-    case ast::Op::div: return sql::Op::div;
-    case ast::Op::mod: return sql::Op::mod;
-    case ast::Op::eq: return sql::Op::eq;
-    case ast::Op::ne: return sql::Op::ne;
-    case ast::Op::lt: return sql::Op::lt;
-    case ast::Op::le: return sql::Op::le;
-    case ast::Op::gt: return sql::Op::gt;
-    case ast::Op::ge: return sql::Op::ge;
-    case ast::Op::and_: return sql::Op::and_;
-    case ast::Op::or_: return sql::Op::or_;
-    case ast::Op::neg: return sql::Op::neg;
-    case ast::Op::not_: return sql::Op::not_;
+    case ast::Op::add:
+      return sql::Op::add;
+    case ast::Op::sub:
+      return sql::Op::sub;
+    case ast::Op::mul:
+      return sql::Op::mul;
+    case ast::Op::div:
+      return sql::Op::div;
+    case ast::Op::mod:
+      return sql::Op::mod;
+    case ast::Op::eq:
+      return sql::Op::eq;
+    case ast::Op::ne:
+      return sql::Op::ne;
+    case ast::Op::lt:
+      return sql::Op::lt;
+    case ast::Op::le:
+      return sql::Op::le;
+    case ast::Op::gt:
+      return sql::Op::gt;
+    case ast::Op::ge:
+      return sql::Op::ge;
+    case ast::Op::and_:
+      return sql::Op::and_;
+    case ast::Op::or_:
+      return sql::Op::or_;
+    case ast::Op::neg:
+      return sql::Op::neg;
+    case ast::Op::not_:
+      return sql::Op::not_;
     case ast::Op::implies:
-    case ast::Op::none: break;
+    case ast::Op::none:
+      break;
   }
   return sql::Op::eq;
 }
 
 sql::ColumnType lower_type(ast::ColumnType t) {
   switch (t) {
-    case ast::ColumnType::int_: return sql::ColumnType::int_;
-    case ast::ColumnType::text: return sql::ColumnType::text;
-    case ast::ColumnType::bool_: return sql::ColumnType::bool_;
-    case ast::ColumnType::pid: return sql::ColumnType::pid;
+    case ast::ColumnType::int_:
+      return sql::ColumnType::int_;
+    case ast::ColumnType::text:
+      return sql::ColumnType::text;
+    case ast::ColumnType::bool_:
+      return sql::ColumnType::bool_;
+    case ast::ColumnType::pid:
+      return sql::ColumnType::pid;
   }
   return sql::ColumnType::int_;
 }
@@ -81,8 +101,9 @@ class SpecBuilder {
         std::vector<std::string> names;
         for (const auto& c : spec.consts) names.push_back(c.name);
         std::string hint = closest_match(name, names);
-        diags_.error({}, fmt::format("--const {}: the spec declares no constant '{}'{}", name, name,
-                                     hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
+        diags_.error({},
+                     fmt::format("--const {}: the spec declares no constant '{}'{}", name, name,
+                                 hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
       }
     }
     for (const auto& c : spec.consts) {
@@ -94,6 +115,12 @@ class SpecBuilder {
           overridden = true;
         }
       if (!overridden) v = const_int(c.value.get(), 0, fmt::format("constant '{}'", c.name));
+      if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+        diags_.error({}, fmt::format("--const {}={}: out of range (an int is -2147483648 to "
+                                     "2147483647)",
+                                     c.name, v));
+        v = 0;
+      }
       out_.consts.push_back(v);
     }
   }
@@ -117,7 +144,8 @@ class SpecBuilder {
   int64_t eval_const(const ast::Expr* e, bool& ok) {
     using K = ast::ExprKind;
     switch (e->kind) {
-      case K::int_lit: return e->int_value;
+      case K::int_lit:
+        return e->int_value;
       case K::name:
         if (e->ref.kind == ast::RefKind::constant && e->ref.index >= 0 &&
             e->ref.index < static_cast<int>(out_.consts.size()))
@@ -132,21 +160,25 @@ class SpecBuilder {
         int64_t a = eval_const(e->args[0].get(), ok);
         int64_t b = eval_const(e->args[1].get(), ok);
         if (!ok) return 0;
-        if (a > (1LL << 40) || a < -(1LL << 40) || b > (1LL << 40) || b < -(1LL << 40)) {
+        if (a > (1LL << 31) || a < -(1LL << 31) || b > (1LL << 31) || b < -(1LL << 31)) {
           ok = false;
           return 0;
         }
         switch (e->op) {
-          case ast::Op::add: return a + b;
-          case ast::Op::sub: return a - b;
-          case ast::Op::mul: return a * b;
+          case ast::Op::add:
+            return a + b;
+          case ast::Op::sub:
+            return a - b;
+          case ast::Op::mul:
+            return a * b;
           case ast::Op::div:
             if (b == 0) break;
             return a / b;
           case ast::Op::mod:
             if (b == 0) break;
             return a % b;
-          default: break;
+          default:
+            break;
         }
         ok = false;
         return 0;
@@ -263,10 +295,14 @@ class SpecBuilder {
   Value const_value(const ast::Expr* e) {
     using K = ast::ExprKind;
     switch (e->kind) {
-      case K::text_lit: return Value::text(out_.pool.intern(e->text));
-      case K::bool_lit: return Value::boolean(e->int_value != 0);
-      case K::null_lit: return Value::null();
-      default: return Value::integer(const_int(e, 0, "an initial value"));
+      case K::text_lit:
+        return Value::text(out_.pool.intern(e->text));
+      case K::bool_lit:
+        return Value::boolean(e->int_value != 0);
+      case K::null_lit:
+        return Value::null();
+      default:
+        return Value::integer(const_int(e, 0, "an initial value"));
     }
   }
 
@@ -345,13 +381,27 @@ class SpecBuilder {
     LoweredSql l;
     sql::Statement& st = l.stmt;
     switch (s.kind) {
-      case ast::SqlKind::begin: out_.sql_[&s] = std::move(l); return;
-      case ast::SqlKind::commit: st.kind = sql::StatementKind::commit; break;
-      case ast::SqlKind::rollback: st.kind = sql::StatementKind::rollback; break;
-      case ast::SqlKind::select: st.kind = sql::StatementKind::select; break;
-      case ast::SqlKind::update: st.kind = sql::StatementKind::update; break;
-      case ast::SqlKind::insert: st.kind = sql::StatementKind::insert; break;
-      case ast::SqlKind::delete_: st.kind = sql::StatementKind::delete_; break;
+      case ast::SqlKind::begin:
+        out_.sql_[&s] = std::move(l);
+        return;
+      case ast::SqlKind::commit:
+        st.kind = sql::StatementKind::commit;
+        break;
+      case ast::SqlKind::rollback:
+        st.kind = sql::StatementKind::rollback;
+        break;
+      case ast::SqlKind::select:
+        st.kind = sql::StatementKind::select;
+        break;
+      case ast::SqlKind::update:
+        st.kind = sql::StatementKind::update;
+        break;
+      case ast::SqlKind::insert:
+        st.kind = sql::StatementKind::insert;
+        break;
+      case ast::SqlKind::delete_:
+        st.kind = sql::StatementKind::delete_;
+        break;
     }
     if (s.kind == ast::SqlKind::commit || s.kind == ast::SqlKind::rollback) {
       out_.sql_[&s] = std::move(l);
@@ -372,36 +422,68 @@ class SpecBuilder {
         sql::SelectItem item;
         item.column = it.agg == ast::Aggregate::count_star ? -1 : column_index(ts, it.column);
         switch (it.agg) {
-          case ast::Aggregate::none: item.agg = sql::Aggregate::none; break;
-          case ast::Aggregate::count_star: item.agg = sql::Aggregate::count_star; break;
-          case ast::Aggregate::count: item.agg = sql::Aggregate::count; break;
-          case ast::Aggregate::sum: item.agg = sql::Aggregate::sum; break;
-          case ast::Aggregate::min: item.agg = sql::Aggregate::min; break;
-          case ast::Aggregate::max: item.agg = sql::Aggregate::max; break;
+          case ast::Aggregate::none:
+            item.agg = sql::Aggregate::none;
+            break;
+          case ast::Aggregate::count_star:
+            item.agg = sql::Aggregate::count_star;
+            break;
+          case ast::Aggregate::count:
+            item.agg = sql::Aggregate::count;
+            break;
+          case ast::Aggregate::sum:
+            item.agg = sql::Aggregate::sum;
+            break;
+          case ast::Aggregate::min:
+            item.agg = sql::Aggregate::min;
+            break;
+          case ast::Aggregate::max:
+            item.agg = sql::Aggregate::max;
+            break;
         }
         st.items.push_back(item);
         switch (it.agg) {
-          case ast::Aggregate::count_star: l.item_names.push_back("count"); break;
-          case ast::Aggregate::none: l.item_names.push_back(it.column); break;
-          default: l.item_names.push_back(it.column); break;
+          case ast::Aggregate::count_star:
+            l.item_names.push_back("count");
+            break;
+          case ast::Aggregate::none:
+            l.item_names.push_back(it.column);
+            break;
+          default:
+            l.item_names.push_back(it.column);
+            break;
         }
       }
     };
-    if (s.kind == ast::SqlKind::select) items(s.items);
-    else items(s.returning);
+    if (s.kind == ast::SqlKind::select)
+      items(s.items);
+    else
+      items(s.returning);
     if (s.where) st.where = lower_expr(*s.where, ts, l);
     if (!s.order_by.empty()) st.order_by = column_index(ts, s.order_by);
     st.order_desc = s.order_desc;
     if (s.limit) st.limit = lower_expr(*s.limit, ts, l);
     switch (s.lock) {
-      case ast::LockMode::none: st.lock = sql::LockMode::none; break;
-      case ast::LockMode::for_update: st.lock = sql::LockMode::for_update; break;
-      case ast::LockMode::for_share: st.lock = sql::LockMode::for_share; break;
+      case ast::LockMode::none:
+        st.lock = sql::LockMode::none;
+        break;
+      case ast::LockMode::for_update:
+        st.lock = sql::LockMode::for_update;
+        break;
+      case ast::LockMode::for_share:
+        st.lock = sql::LockMode::for_share;
+        break;
     }
     switch (s.wait) {
-      case ast::WaitMode::wait: st.wait = sql::WaitMode::wait; break;
-      case ast::WaitMode::nowait: st.wait = sql::WaitMode::nowait; break;
-      case ast::WaitMode::skip_locked: st.wait = sql::WaitMode::skip_locked; break;
+      case ast::WaitMode::wait:
+        st.wait = sql::WaitMode::wait;
+        break;
+      case ast::WaitMode::nowait:
+        st.wait = sql::WaitMode::nowait;
+        break;
+      case ast::WaitMode::skip_locked:
+        st.wait = sql::WaitMode::skip_locked;
+        break;
     }
     for (const auto& set : s.sets) {
       int c = column_index(ts, set.column);
@@ -424,16 +506,25 @@ class SpecBuilder {
     using K = ast::ExprKind;
     sql::Expr out;
     switch (e.kind) {
-      case K::int_lit: out.literal = Value::integer(e.int_value); break;
-      case K::text_lit: out.literal = Value::text(out_.pool.intern(e.text)); break;
-      case K::bool_lit: out.literal = Value::boolean(e.int_value != 0); break;
-      case K::null_lit: break;
+      case K::int_lit:
+        out.literal = Value::integer(e.int_value);
+        break;
+      case K::text_lit:
+        out.literal = Value::text(out_.pool.intern(e.text));
+        break;
+      case K::bool_lit:
+        out.literal = Value::boolean(e.int_value != 0);
+        break;
+      case K::null_lit:
+        break;
       case K::column:
       case K::name:
         out.kind = sql::ExprKind::column;
         out.index = column_index(ts, e.text);
         break;
-      case K::now: out.kind = sql::ExprKind::now; break;
+      case K::now:
+        out.kind = sql::ExprKind::now;
+        break;
       case K::host:
       default:  // any host expression becomes a parameter
         out.kind = sql::ExprKind::param;
@@ -482,10 +573,14 @@ int CompiledSpec::instance(int group, int64_t member) const {
 
 std::string CompiledSpec::value_text(const Value& v) const {
   switch (v.type) {
-    case Type::null: return "null";
-    case Type::int_: return std::to_string(v.i);
-    case Type::bool_: return v.i ? "true" : "false";
-    case Type::text: return "'" + pool.text(v.i) + "'";
+    case Type::null:
+      return "null";
+    case Type::int_:
+      return std::to_string(v.i);
+    case Type::bool_:
+      return v.i ? "true" : "false";
+    case Type::text:
+      return "'" + pool.text(v.i) + "'";
     case Type::pid:
       if (v.i >= 0 && v.i < static_cast<int64_t>(procs.size())) return procs[v.i].name;
       return fmt::format("pid#{}", v.i);

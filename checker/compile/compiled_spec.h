@@ -20,13 +20,13 @@ namespace lockcheck::compile {
 
 struct Group {
   const ast::Process* decl = nullptr;
-  bool array = false;     // `client[1..N]` (else a single process)
-  int64_t lo = 0;         // the first member's index (`client[lo]`)
-  int first = 0;          // global index of the first member
+  bool array = false;  // `client[1..N]` (else a single process)
+  int64_t lo = 0;      // the first member's index (`client[lo]`)
+  int first = 0;       // global index of the first member
   int count = 0;
   Program program;
   std::vector<std::string> local_names;  // declared locals, then found, row_count, sql_error
-  bool named = false;     // the spec names a member (`client[2]`): no symmetry for this group
+  bool named = false;  // the spec names a member (`client[2]`): no symmetry for this group
 };
 
 struct ProcessInstance {

@@ -28,16 +28,26 @@ Value checked_int(int64_t v, const ast::Expr& e) {
 
 redis::Command redis_command(ast::RedisOp op) {
   switch (op) {
-    case ast::RedisOp::get: return redis::Command::get;
-    case ast::RedisOp::set: return redis::Command::set;
-    case ast::RedisOp::del: return redis::Command::del;
-    case ast::RedisOp::exists: return redis::Command::exists;
-    case ast::RedisOp::incr: return redis::Command::incr;
-    case ast::RedisOp::decr: return redis::Command::decr;
-    case ast::RedisOp::incrby: return redis::Command::incrby;
-    case ast::RedisOp::decrby: return redis::Command::decrby;
-    case ast::RedisOp::expire: return redis::Command::expire;
-    case ast::RedisOp::ttl: return redis::Command::ttl;
+    case ast::RedisOp::get:
+      return redis::Command::get;
+    case ast::RedisOp::set:
+      return redis::Command::set;
+    case ast::RedisOp::del:
+      return redis::Command::del;
+    case ast::RedisOp::exists:
+      return redis::Command::exists;
+    case ast::RedisOp::incr:
+      return redis::Command::incr;
+    case ast::RedisOp::decr:
+      return redis::Command::decr;
+    case ast::RedisOp::incrby:
+      return redis::Command::incrby;
+    case ast::RedisOp::decrby:
+      return redis::Command::decrby;
+    case ast::RedisOp::expire:
+      return redis::Command::expire;
+    case ast::RedisOp::ttl:
+      return redis::Command::ttl;
   }
   return redis::Command::get;
 }
@@ -47,11 +57,11 @@ redis::Command redis_command(ast::RedisOp op) {
 struct Interpreter::Frame {
   explicit Frame(State& state, int process = -1) : s(state), proc(process) {}
   State& s;
-  int proc = -1;  // the acting process; -1 while evaluating a property
+  int proc = -1;             // the acting process; -1 while evaluating a property
   std::vector<Value> bound;  // quantifier variables, outermost first
   int budget = kMaxLocalInstructions;
   bool in_atomic = false;
-  bool victim = false;  // the first SQL interaction fails with deadlock_detected
+  bool victim = false;    // the first SQL interaction fails with deadlock_detected
   bool describe = false;  // build result texts (traces only: the search does not need them)
   std::vector<std::string>* results = nullptr;  // interaction results of an atomic block
 };
@@ -72,9 +82,9 @@ bool Interpreter::initial(State& out, ModelError& error) const {
     }
     out.has_db = spec_.has_db;
     if (spec_.has_db) {
-      std::string message = sql::initial_state(spec_.schema, spec_.initial_rows,
-                                               static_cast<int>(spec_.procs.size()), spec_.pool,
-                                               out.db);
+      std::string message =
+          sql::initial_state(spec_.schema, spec_.initial_rows, static_cast<int>(spec_.procs.size()),
+                             spec_.pool, out.db);
       if (!message.empty()) fail(message);
     }
     out.nodes.resize(spec_.node_names.size());
@@ -146,9 +156,10 @@ StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim, bool descri
         exec(f, in, first_interaction && in.interaction, out);
         if (out.status == StepStatus::blocked) {
           if (first_interaction) return out;
-          fail(fmt::format("'{}' blocks inside an atomic block (line {}); an atomic block may "
-                           "block only at its first interaction",
-                           in.stmt->text, in.stmt->loc.line));
+          fail(
+              fmt::format("'{}' blocks inside an atomic block (line {}); an atomic block may "
+                          "block only at its first interaction",
+                          in.stmt->text, in.stmt->loc.line));
         }
         if (in.interaction) first_interaction = false;
       }
@@ -252,9 +263,10 @@ void Interpreter::run_locals(Frame& f) const {
     const Instr& in = prog.code[ps.pc];
     if (in.interaction) return;
     if (--f.budget < 0)
-      fail(fmt::format("{} ran {} local statements without an interaction (an endless local loop "
-                       "near line {}?)",
-                       spec_.procs[f.proc].name, kMaxLocalInstructions, in.stmt->loc.line));
+      fail(
+          fmt::format("{} ran {} local statements without an interaction (an endless local loop "
+                      "near line {}?)",
+                      spec_.procs[f.proc].name, kMaxLocalInstructions, in.stmt->loc.line));
     exec(f, in, false, ignored);
   }
 }
@@ -277,8 +289,10 @@ void Interpreter::exec(Frame& f, const Instr& in, bool first, StepOutcome& out) 
   const ast::Stmt& st = *in.stmt;
   auto note = [&](auto make) {
     if (!f.describe) return;
-    if (f.results) f.results->push_back(make());
-    else if (in.interaction) out.result = make();
+    if (f.results)
+      f.results->push_back(make());
+    else if (in.interaction)
+      out.result = make();
   };
   auto condition = [&](const char* what) {
     Value c = eval(*st.expr, f);
@@ -361,8 +375,10 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
   size_t n = g.decl->locals.size();
   auto note = [&](auto make) {
     if (!f.describe) return;
-    if (f.results) f.results->push_back(make());
-    else out.result = make();
+    if (f.results)
+      f.results->push_back(make());
+    else
+      out.result = make();
   };
   if (q.kind == ast::SqlKind::begin) {
     sql::begin(f.s.db, f.proc);
@@ -435,7 +451,9 @@ std::string Interpreter::sql_result(const ast::SqlStmt& q, const LoweredSql& l,
       case sql::StatementKind::commit:
         result = r.committed ? "committed" : "rolled back (the transaction had failed)";
         break;
-      case sql::StatementKind::rollback: result = "rolled back"; break;
+      case sql::StatementKind::rollback:
+        result = "rolled back";
+        break;
       case sql::StatementKind::select:
         if (r.rows.size() == 1 && r.rows[0].size() == 1) {
           result = fmt::format("{} = {}", l.item_names.empty() ? "value" : l.item_names[0],
@@ -460,15 +478,21 @@ void Interpreter::exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) co
   for (const auto& k : c.keys) req.keys.push_back(redis_key(k, f));
   if (c.value) req.value = eval_word(*c.value, f);
   switch (c.condition) {
-    case ast::SetCondition::always: req.condition = redis::SetCondition::always; break;
-    case ast::SetCondition::nx: req.condition = redis::SetCondition::nx; break;
-    case ast::SetCondition::xx: req.condition = redis::SetCondition::xx; break;
+    case ast::SetCondition::always:
+      req.condition = redis::SetCondition::always;
+      break;
+    case ast::SetCondition::nx:
+      req.condition = redis::SetCondition::nx;
+      break;
+    case ast::SetCondition::xx:
+      req.condition = redis::SetCondition::xx;
+      break;
   }
   if (c.ttl) {
     Value t = eval_word(*c.ttl, f);
     if (t.type != Type::int_)
-      fail(fmt::format("the expiry of '{}' is {}, not an int (line {})", st.text,
-                       render_value(t), st.loc.line));
+      fail(fmt::format("the expiry of '{}' is {}, not an int (line {})", st.text, render_value(t),
+                       st.loc.line));
     req.has_ttl = true;
     req.ttl = t.i;
   }
@@ -492,8 +516,10 @@ void Interpreter::exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) co
   }
   // For an array of nodes, say which one the command went to (`node[i]:` in the text).
   if (c.node_index) result = spec_.node_names[node] + ": " + result;
-  if (f.results) f.results->push_back(result);
-  else out.result = result;
+  if (f.results)
+    f.results->push_back(result);
+  else
+    out.result = result;
 }
 
 int Interpreter::node_of(const ast::RedisCmd& c, Frame& f) const {
@@ -505,17 +531,20 @@ int Interpreter::node_of(const ast::RedisCmd& c, Frame& f) const {
   if (!c.node_index) fail(fmt::format("'{}' is an array of nodes: name one", c.node));
   Value i = eval(*c.node_index, f);
   if (i.type != Type::int_ || i.i < 1 || i.i > g.count)
-    fail(fmt::format("{}[{}] does not exist ({} is {}[1..{}]) (line {})", c.node,
-                     render_value(i), c.node, c.node, g.count, c.loc.line));
+    fail(fmt::format("{}[{}] does not exist ({} is {}[1..{}]) (line {})", c.node, render_value(i),
+                     c.node, c.node, g.count, c.loc.line));
   return g.first + static_cast<int>(i.i) - 1;
 }
 
 std::string Interpreter::word_text(const Value& v) const {
   if (v.type == Type::pid) pid_text_.store(true, std::memory_order_relaxed);
   switch (v.type) {
-    case Type::text: return spec_.pool.text(v.i);
-    case Type::null: return "";
-    default: return spec_.value_text(v);
+    case Type::text:
+      return spec_.pool.text(v.i);
+    case Type::null:
+      return "";
+    default:
+      return spec_.value_text(v);
   }
 }
 
@@ -599,16 +628,23 @@ void Interpreter::restart_node(State& s, int node) const { s.nodes[node] = redis
 Value Interpreter::eval(const ast::Expr& e, Frame& f) const {
   using K = ast::ExprKind;
   switch (e.kind) {
-    case K::int_lit: return checked_int(e.int_value, e);
-    case K::text_lit: return spec_.text_literal(e);
-    case K::bool_lit: return Value::boolean(e.int_value != 0);
-    case K::null_lit: return Value::null();
+    case K::int_lit:
+      return checked_int(e.int_value, e);
+    case K::text_lit:
+      return spec_.text_literal(e);
+    case K::bool_lit:
+      return Value::boolean(e.int_value != 0);
+    case K::null_lit:
+      return Value::null();
     case K::name: {
       const ast::Ref& r = e.ref;
       switch (r.kind) {
-        case ast::RefKind::constant: return Value::integer(spec_.consts.at(r.index));
-        case ast::RefKind::shared: return f.s.shared.at(r.index);
-        case ast::RefKind::ghost: return f.s.ghosts.at(r.index);
+        case ast::RefKind::constant:
+          return Value::integer(spec_.consts.at(r.index));
+        case ast::RefKind::shared:
+          return f.s.shared.at(r.index);
+        case ast::RefKind::ghost:
+          return f.s.ghosts.at(r.index);
         case ast::RefKind::local:
           if (f.proc < 0) break;
           return f.s.procs[f.proc].locals.at(r.index);
@@ -626,14 +662,16 @@ Value Interpreter::eval(const ast::Expr& e, Frame& f) const {
           if (!g.array) return Value::pid(g.first);
           fail(fmt::format("'{}' is a group of processes: name one, as {}[1]", e.text, e.text));
         }
-        default: break;
+        default:
+          break;
       }
       fail(fmt::format("'{}' cannot be read here (line {})", e.text, e.loc.line));
     }
     case K::self:
       if (f.proc < 0) fail("'self' is only defined inside a process");
       return Value::pid(f.proc);
-    case K::now: return Value::integer(f.s.clock);
+    case K::now:
+      return Value::integer(f.s.clock);
     case K::unary: {
       Value a = eval(*e.args[0], f);
       if (e.op == ast::Op::neg) {
@@ -647,15 +685,22 @@ Value Interpreter::eval(const ast::Expr& e, Frame& f) const {
                          expr_text(e), e.loc.line));
       return Value::boolean(!a.truthy());
     }
-    case K::binary: return eval_binary(e, f);
-    case K::index: return eval_index(e, f);
-    case K::field: return eval_field(e, f);
-    case K::quantifier: return eval_quantifier(e, f);
-    case K::subquery: return eval_subquery(e, f);
-    case K::host: return eval(*e.args[0], f);
+    case K::binary:
+      return eval_binary(e, f);
+    case K::index:
+      return eval_index(e, f);
+    case K::field:
+      return eval_field(e, f);
+    case K::quantifier:
+      return eval_quantifier(e, f);
+    case K::subquery:
+      return eval_subquery(e, f);
+    case K::host:
+      return eval(*e.args[0], f);
     case K::column:
     case K::is_null:
-    case K::is_not_null: break;
+    case K::is_not_null:
+      break;
   }
   fail(fmt::format("'{}' cannot be evaluated here (line {})", expr_text(e), e.loc.line));
 }
@@ -681,13 +726,16 @@ Value Interpreter::eval_binary(const ast::Expr& e, Frame& f) const {
       if (!need_bool(eval(*e.args[0], f), "implies")) return Value::boolean(true);
       return Value::boolean(need_bool(eval(*e.args[1], f), "implies"));
     }
-    default: break;
+    default:
+      break;
   }
   Value a = eval(*e.args[0], f);
   Value b = eval(*e.args[1], f);
   switch (e.op) {
-    case Op::eq: return Value::boolean(a == b);
-    case Op::ne: return Value::boolean(!(a == b));
+    case Op::eq:
+      return Value::boolean(a == b);
+    case Op::ne:
+      return Value::boolean(!(a == b));
     case Op::lt:
     case Op::le:
     case Op::gt:
@@ -703,26 +751,36 @@ Value Interpreter::eval_binary(const ast::Expr& e, Frame& f) const {
                          render_value(a), type_name(b.type), render_value(b), expr_text(e),
                          e.loc.line));
       }
-      bool r = e.op == Op::lt ? cmp < 0 : e.op == Op::le ? cmp <= 0 : e.op == Op::gt ? cmp > 0 : cmp >= 0;
+      bool r = e.op == Op::lt   ? cmp < 0
+               : e.op == Op::le ? cmp <= 0
+               : e.op == Op::gt ? cmp > 0
+                                : cmp >= 0;
       return Value::boolean(r);
     }
-    default: break;
+    default:
+      break;
   }
   if (a.type != Type::int_ || b.type != Type::int_)
     fail(fmt::format("arithmetic on {} {} and {} {} in '{}' (line {})", type_name(a.type),
                      render_value(a), type_name(b.type), render_value(b), expr_text(e),
                      e.loc.line));
   switch (e.op) {
-    case Op::add: return checked_int(a.i + b.i, e);
-    case Op::sub: return checked_int(a.i - b.i, e);
-    case Op::mul: return checked_int(a.i * b.i, e);
+    case Op::add:
+      return checked_int(a.i + b.i, e);
+    case Op::sub:
+      return checked_int(a.i - b.i, e);
+    case Op::mul:
+      return checked_int(a.i * b.i, e);
     case Op::div:
-      if (b.i == 0) fail(fmt::format("division by zero in '{}' (line {})", expr_text(e), e.loc.line));
+      if (b.i == 0)
+        fail(fmt::format("division by zero in '{}' (line {})", expr_text(e), e.loc.line));
       return checked_int(a.i / b.i, e);
     case Op::mod:
-      if (b.i == 0) fail(fmt::format("division by zero in '{}' (line {})", expr_text(e), e.loc.line));
+      if (b.i == 0)
+        fail(fmt::format("division by zero in '{}' (line {})", expr_text(e), e.loc.line));
       return checked_int(a.i % b.i, e);
-    default: break;
+    default:
+      break;
   }
   fail(fmt::format("unknown operator in '{}'", expr_text(e)));
 }
@@ -746,7 +804,8 @@ Value Interpreter::eval_index(const ast::Expr& e, Frame& f) const {
   }
   if (base.kind == ast::ExprKind::name && base.ref.kind == ast::RefKind::redis_node) {
     const NodeGroup& g = spec_.node_groups.at(base.ref.index);
-    if (g.array) fail(fmt::format("'{}' is an array of nodes: name one, as {}[1]", base.text, base.text));
+    if (g.array)
+      fail(fmt::format("'{}' is an array of nodes: name one, as {}[1]", base.text, base.text));
     Value key = key_of(eval(*e.args[1], f));
     return redis::lookup(f.s.nodes[g.first], key, f.s.clock);
   }
@@ -876,8 +935,7 @@ std::string Interpreter::explain(const ast::Expr& e, const State& s) const {
 const ast::Stmt* Interpreter::next_statement(const State& s, int p) const {
   const Program& prog = spec_.groups[spec_.procs[p].group].program;
   const ProcState& ps = s.procs[p];
-  if (ps.status != ProcStatus::running || ps.pc < 0 ||
-      ps.pc >= static_cast<int>(prog.code.size()))
+  if (ps.status != ProcStatus::running || ps.pc < 0 || ps.pc >= static_cast<int>(prog.code.size()))
     return nullptr;
   return prog.code[ps.pc].stmt;
 }

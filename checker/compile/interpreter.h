@@ -25,12 +25,12 @@ enum class BlockReason { none, sql, await_, sleep };
 
 struct StepOutcome {
   StepStatus status = StepStatus::ran;
-  ModelError error;              // failed
+  ModelError error;  // failed
   BlockReason blocked_on = BlockReason::none;
-  std::vector<int> waits_for;    // blocked on SQL: the transactions it waits on
-  int line = 0;                  // the interaction's source line
-  std::string text;              // the interaction's text
-  std::string result;            // what it returned, for traces
+  std::vector<int> waits_for;  // blocked on SQL: the transactions it waits on
+  int line = 0;                // the interaction's source line
+  std::string text;            // the interaction's text
+  std::string result;          // what it returned, for traces
 };
 
 class Interpreter {

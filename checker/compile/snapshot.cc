@@ -35,7 +35,9 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
       table.columns = ts.columns;
       for (const auto& rec : s.db.tables[t].rows) {
         trace::TableRow row;
-        const sql::Row* shown = rec.committed ? &*rec.committed : rec.pending ? &*rec.pending : nullptr;
+        const sql::Row* shown = rec.committed ? &*rec.committed
+                                : rec.pending ? &*rec.pending
+                                              : nullptr;
         if (!shown) continue;
         for (const Value& v : *shown) row.cells.push_back(spec.value_text(v));
         if (rec.writer >= 0) {
@@ -51,7 +53,8 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
               if (!changes.empty()) changes += ", ";
               changes += fmt::format("{} = {}", ts.columns[c], spec.value_text((*rec.pending)[c]));
             }
-            row.pending = fmt::format("{}: {} (uncommitted)", who, changes.empty() ? "rewritten" : changes);
+            row.pending =
+                fmt::format("{}: {} (uncommitted)", who, changes.empty() ? "rewritten" : changes);
           }
         }
         if (rec.exclusive >= 0) {
@@ -86,12 +89,16 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
     trace::ProcessSnapshot proc;
     proc.name = spec.procs[p].name;
     switch (ps.status) {
-      case ProcStatus::done: proc.status = "done"; break;
-      case ProcStatus::crashed: proc.status = "crashed"; break;
+      case ProcStatus::done:
+        proc.status = "done";
+        break;
+      case ProcStatus::crashed:
+        proc.status = "crashed";
+        break;
       case ProcStatus::running: {
         State copy = s;
         StepOutcome o = interp.step(copy, static_cast<int>(p));
-        proc.status = o.status != StepStatus::blocked       ? "running"
+        proc.status = o.status != StepStatus::blocked      ? "running"
                       : o.blocked_on == BlockReason::sleep ? "sleeping"
                                                            : "blocked";
         break;
@@ -108,9 +115,14 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
       proc.locals.push_back({g.local_names[i], spec.value_text(ps.locals[i])});
     if (s.has_db) {
       switch (s.db.txns[p]) {
-        case sql::TxnStatus::none: break;
-        case sql::TxnStatus::open: proc.transaction = "open"; break;
-        case sql::TxnStatus::failed: proc.transaction = "failed"; break;
+        case sql::TxnStatus::none:
+          break;
+        case sql::TxnStatus::open:
+          proc.transaction = "open";
+          break;
+        case sql::TxnStatus::failed:
+          proc.transaction = "failed";
+          break;
       }
     }
     out.processes.push_back(std::move(proc));
@@ -211,8 +223,10 @@ std::vector<trace::Change> diff(const trace::StateSnapshot& before,
   };
   for (const auto& [path, value] : a) {
     auto it = b.find(path);
-    if (it == b.end()) emit(path, value, "");
-    else if (it->second != value) emit(path, value, it->second);
+    if (it == b.end())
+      emit(path, value, "");
+    else if (it->second != value)
+      emit(path, value, it->second);
   }
   for (const auto& [path, value] : b)
     if (!a.count(path)) emit(path, "", value);

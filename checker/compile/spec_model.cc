@@ -280,14 +280,16 @@ std::string SpecModel::deadlock_explanation(const State& s) const {
       int p = cyc[i];
       int q = cyc[(i + 1) % cyc.size()];
       if (i) out += "; ";
-      out += fmt::format("{} ({}) waits for {}", spec_.procs[p].name, where(p), spec_.procs[q].name);
+      out +=
+          fmt::format("{} ({}) waits for {}", spec_.procs[p].name, where(p), spec_.procs[q].name);
     }
     return out;
   }
   bool any_enabled = false, any_stuck = false, any_sleeping = false;
   for (const auto& pr : probes) {
     any_enabled = any_enabled || pr.enabled;
-    any_stuck = any_stuck || pr.blocked_on == BlockReason::sql || pr.blocked_on == BlockReason::await_;
+    any_stuck =
+        any_stuck || pr.blocked_on == BlockReason::sql || pr.blocked_on == BlockReason::await_;
     any_sleeping = any_sleeping || pr.blocked_on == BlockReason::sleep;
   }
   if (any_enabled || !any_stuck) return "";

@@ -32,7 +32,8 @@ class SpecModel : public engine::Model {
  public:
   // With `symmetry`, states are stored as the representatives of their symmetry orbits;
   // `notes` receives why a group stays asymmetric.
-  SpecModel(const CompiledSpec& spec, State initial, bool symmetry, std::vector<std::string>& notes);
+  SpecModel(const CompiledSpec& spec, State initial, bool symmetry,
+            std::vector<std::string>& notes);
 
   std::string initial() const override { return initial_bytes_; }
   void successors(std::string_view state, engine::SuccessorSink& sink) const override;

@@ -20,8 +20,8 @@ Symmetry::Symmetry(const CompiledSpec& spec, bool enabled, std::vector<std::stri
     const Group& group = spec.groups[g];
     if (!group.array || group.count < 2) continue;
     if (group.named) {
-      notes.push_back(fmt::format(
-          "symmetry off for '{}': the spec names one of its members", group.decl->name));
+      notes.push_back(fmt::format("symmetry off for '{}': the spec names one of its members",
+                                  group.decl->name));
       continue;
     }
     if (!pid_table.empty()) {
@@ -87,9 +87,12 @@ std::string Symmetry::signature(const State& s, int m, int first, int count) con
   // A member's own id and its group-mates' ids are written as placeholders: the signature must
   // not depend on the names it is meant to choose.
   auto value = [&](const Value& v) {
-    if (v.type == Type::pid && v.i == m) w.value(Value::pid(-1));
-    else if (v.type == Type::pid && v.i >= first && v.i < first + count) w.value(Value::pid(-2));
-    else w.value(v);
+    if (v.type == Type::pid && v.i == m)
+      w.value(Value::pid(-1));
+    else if (v.type == Type::pid && v.i >= first && v.i < first + count)
+      w.value(Value::pid(-2));
+    else
+      w.value(v);
   };
   for (const Value& v : ps.locals) value(v);
   if (s.has_db && m < static_cast<int>(s.db.txns.size())) {
