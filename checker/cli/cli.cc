@@ -45,6 +45,14 @@ struct CheckArgs {
   bool quiet = false;
 };
 
+// `simulate` takes the options of `check` that apply to it, and the walks' own.
+struct SimulateArgs {
+  CheckArgs check;
+  std::string runs = "100";
+  std::string depth = "100";
+  std::string seed = "1";
+};
+
 compile::CheckOptions check_options(const CheckArgs& args, const Environment& env,
                                     std::vector<std::string>& errors) {
   compile::CheckOptions options;
@@ -260,6 +268,28 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
       "errors; 3 a limit stopped a search and nothing contradicted the expectations.");
 }
 
+void add_simulate_command(CLI::App& app, SimulateArgs& args) {
+  CLI::App* sim = app.add_subcommand(
+      "simulate", "Random walks through specs too large to check exhaustively");
+  sim->add_option("PATH", args.check.paths, "Spec files and folders")->required();
+  sim->add_option("--const", args.check.consts, "Override a constant (repeatable)")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  sim->add_option("--runs", args.runs, "Number of walks (default 100)")->type_name("N");
+  sim->add_option("--depth", args.depth, "Steps per walk at most (default 100)")->type_name("N");
+  sim->add_option("--seed", args.seed, "Seed of the walks (default 1)")->type_name("N");
+  sim->add_option("--json", args.check.json, "Write the JSON report here ('-': stdout, no text)")
+      ->type_name("PATH");
+  sim->add_option("--junit", args.check.junit, "Write a JUnit XML report here")->type_name("PATH");
+  sim->add_option("--html", args.check.html, "Write the HTML report here")->type_name("PATH");
+  sim->add_flag("--quiet", args.check.quiet, "Draw no progress line");
+  sim->footer(
+      "A simulation never proves that a property holds. Exit status: 1 a walk found a violation\n"
+      "that was not expected; 3 otherwise (nothing contradicted the expectations); 2 errors.");
+}
+
 void add_replay_command(CLI::App& app, ReplayArgs& args) {
   CLI::App* replay = app.add_subcommand(
       "replay", "Re-run a trace from a JSON report on a spec, showing each step and state");
@@ -313,8 +343,8 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
   add_replay_command(app, replay_args);
   NewArgs new_args;
   add_new_command(app, new_args);
-  // A later command: named now so that it answers clearly instead of "unknown argument".
-  app.add_subcommand("simulate", "(not supported yet)")->allow_extras();
+  SimulateArgs simulate_args;
+  add_simulate_command(app, simulate_args);
 
   // CLI11 would only say that a command is required; name the word it did not know instead.
   if (argc > 1 && argv[1][0] != '-') {
@@ -338,6 +368,26 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
   if (name == "check") return run_check(check_args, out, err, env);
   if (name == "replay") return run_replay(replay_args, out, err);
   if (name == "new") return run_new(new_args, out, err);
+  if (name == "simulate") {
+    engine::WalkOptions walks;
+    std::optional<uint64_t> runs = parse_count(simulate_args.runs);
+    std::optional<uint64_t> depth = parse_count(simulate_args.depth);
+    std::optional<uint64_t> seed = parse_count(simulate_args.seed);
+    if (!runs || *runs == 0 || !depth || *depth == 0 || *depth > 1'000'000 || !seed) {
+      err << "lockcheck: --runs and --depth expect whole numbers above 0 (--depth at most "
+             "1000000), --seed a whole number\n";
+      return kExitError;
+    }
+    walks.runs = *runs;
+    walks.depth = static_cast<uint32_t>(*depth);
+    walks.seed = *seed;
+    Environment walking = env;
+    walking.check = [walks](const std::string& path, const std::string& source,
+                            const compile::CheckOptions& options) {
+      return compile::simulate_spec(path, source, options, walks);
+    };
+    return run_check(simulate_args.check, out, err, walking);
+  }
   err << fmt::format("lockcheck: '{}' is not supported yet\n", name);
   return kExitError;
 }

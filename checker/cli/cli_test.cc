@@ -157,9 +157,11 @@ TEST_F(CliTest, UnknownCommand) {
             "new)\nRun 'lockcheck --help' for more information.\n");
 }
 
-TEST_F(CliTest, SimulateIsNotSupportedYet) {
-  EXPECT_EQ(run_cli({"simulate", "a.lcs", "--runs", "10"}), 2);
-  EXPECT_EQ(err(), "lockcheck: 'simulate' is not supported yet\n");
+TEST_F(CliTest, SimulateChecksItsNumbers) {
+  EXPECT_EQ(run_cli({"simulate", "a.lcs", "--runs", "0"}), 2);
+  EXPECT_EQ(err(),
+            "lockcheck: --runs and --depth expect whole numbers above 0 (--depth at most "
+            "1000000), --seed a whole number\n");
   EXPECT_EQ(out(), "");
 }
 

@@ -83,7 +83,8 @@ std::string verdict_message(const trace::PropertyResult& p) {
   if (p.status == trace::Status::unknown) return p.explanation;
   switch (p.kind) {
     case trace::PropertyKind::invariant:
-      return p.explanation.empty() ? "is false" : "is false: " + p.explanation;
+      if (p.explanation.empty()) return "is false";
+      return p.explanation.starts_with("is false") ? p.explanation : "is false: " + p.explanation;
     case trace::PropertyKind::reachable:
       return "is not reached";
     default:

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "checker/compile/compiled_spec.h"
 #include "checker/compile/snapshot.h"
 #include "checker/compile/spec_model.h"
+#include "checker/engine/random_walk.h"
 #include "checker/front/front_end.h"
 
 namespace lockcheck::compile {
@@ -90,10 +92,11 @@ State render_trace(const SpecModel& model, const State& initial, const engine::C
   return cur;
 }
 
-}  // namespace
+using Searcher = std::function<engine::SearchResult(const engine::Model&)>;
 
-trace::SpecResult check_spec(const std::string& path, const std::string& source,
-                             const CheckOptions& options) {
+// Reads, compiles and explores a spec with `search`, then renders the verdicts and traces.
+trace::SpecResult run_spec(const std::string& path, const std::string& source,
+                           const CheckOptions& options, const Searcher& search) {
   trace::SpecResult r;
   r.file = path;
   r.spec = std::filesystem::path(path).stem().string();
@@ -140,14 +143,14 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
   }
 
   auto model_ptr = std::make_unique<SpecModel>(*compiled, init, options.symmetry, r.notes);
-  engine::SearchResult sr = engine::search(*model_ptr, options.search);
+  engine::SearchResult sr = search(*model_ptr);
   if (model_ptr->symmetry().active() && model_ptr->interpreter().pid_text_used()) {
     // A process id became text somewhere (`lock:$self`): representatives could have merged
     // states that differ in that text. Check again without the reduction.
     std::vector<std::string> ignored;
     model_ptr = std::make_unique<SpecModel>(*compiled, init, false, ignored);
     r.notes.push_back("symmetry off: a process id is turned into text (as in 'lock:$self')");
-    sr = engine::search(*model_ptr, options.search);
+    sr = search(*model_ptr);
   }
   const SpecModel& model = *model_ptr;
   r.initial = snapshot(model, init);
@@ -218,6 +221,25 @@ trace::SpecResult check_spec(const std::string& path, const std::string& source,
   }
   r.as_expected = sr.complete && all_as_expected;
   return r;
+}
+
+}  // namespace
+
+trace::SpecResult check_spec(const std::string& path, const std::string& source,
+                             const CheckOptions& options) {
+  return run_spec(path, source, options, [&](const engine::Model& m) {
+    return engine::search(m, options.search);
+  });
+}
+
+trace::SpecResult simulate_spec(const std::string& path, const std::string& source,
+                                const CheckOptions& options, const engine::WalkOptions& walks) {
+  CheckOptions plain = options;
+  plain.symmetry = false;  // walks gain nothing from merged states, and keep real names
+  engine::WalkOptions w = walks;
+  if (w.stop == nullptr) w.stop = options.search.stop;
+  return run_spec(path, source, plain,
+                  [&](const engine::Model& m) { return engine::random_walks(m, w); });
 }
 
 }  // namespace lockcheck::compile

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "checker/engine/random_walk.h"
 #include "checker/engine/search.h"
 #include "checker/trace/check_result.h"
 
@@ -23,5 +24,10 @@ struct CheckOptions {
 // SpecResult::error_text (rendered diagnostics) with as_expected = false and nothing checked.
 trace::SpecResult check_spec(const std::string& path, const std::string& source,
                              const CheckOptions& options);
+
+// Like check_spec, with random walks instead of the exhaustive search (`lockcheck simulate`):
+// the result is never complete, and traces are the walks' own, not shortest ones.
+trace::SpecResult simulate_spec(const std::string& path, const std::string& source,
+                                const CheckOptions& options, const engine::WalkOptions& walks);
 
 }  // namespace lockcheck::compile
