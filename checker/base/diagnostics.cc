@@ -93,11 +93,15 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
     }
     return prev[b.size()];
   };
+  // The distance costs the product of the lengths: past this length nobody mistyped a name, and
+  // a hostile spec with huge names must not take hours to reject.
+  constexpr size_t kMaxLength = 64;
   std::string best;
   size_t best_distance = 0;
   size_t limit = std::max<size_t>(1, word.size() / 3);
+  if (word.size() > kMaxLength) return best;
   for (const std::string& c : candidates) {
-    if (c == word) continue;
+    if (c == word || c.size() > word.size() + limit || word.size() > c.size() + limit) continue;
     size_t d = distance(word, c);
     if (d <= limit && (best.empty() || d < best_distance)) {
       best = c;

@@ -158,7 +158,10 @@ void Parser::parse_table(ast::Database& db) {
     }
   }
   if (column_keys.empty()) {
-    for (const auto& [name, loc] : key_names) {
+    for (const auto& key : key_names) {
+      // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+      const std::string& name = key.first;
+      const SourceLoc& loc = key.second;
       auto it = std::find_if(table.columns.begin(), table.columns.end(),
                              [&](const ast::Column& c) { return c.name == name; });
       if (it == table.columns.end()) {
