@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lockcheck against SPIN: each benchmark spec (bench/specs/NAME.lcs) and its Promela twin
 # (bench/promela/NAME.pml), at each size, one after the other in one go:
-#   SPIN:      spin -a -DN=n NAME.pml; gcc -O2 -DBFS -DSAFETY -DNOFAIR -DMEMLIM=.. -o pan pan.c; ./pan
+#   SPIN:      spin -a -DN=n NAME.pml; gcc -O2 -DBFS -DSAFETY -DNOFAIR -DMEMLIM=.. pan.c; ./pan
 #   lockcheck: lockcheck check NAME.lcs --const CLIENTS=n --no-symmetry --threads 1, then 2
 #              (the same state graph as SPIN's), then with symmetry (the default) --threads 1
 # Each whole process is timed (wall and CPU, /usr/bin/time) REPEATS times, the runs of one
@@ -17,7 +17,7 @@
 # (build/bench-run: pan builds, logs, raw.tsv, results.md); MEMLIM (pan's memory bound in MB,
 # 16384); PAN_ARGS (extra ./pan options, e.g. -w26 for a bigger hash table); SIZES_<name>.
 # Exit status: 0 when every run finished with the expected verdict and both tools counted the same
-# states; 1 otherwise (the table is printed either way).
+# states; 1 otherwise (the tables are printed either way). See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -31,8 +31,8 @@ PAN_ARGS=${PAN_ARGS:-}
 all_benches=(optimistic_retry pessimistic_for_update redis_lease_fencing reservation)
 declare -A constant=([optimistic_retry]=BUYERS [pessimistic_for_update]=BUYERS
                      [redis_lease_fencing]=CLIENTS [reservation]=CLIENTS)
-# The largest size of each takes 10-60 s in lockcheck with one thread on the 2-core machine of
-# docs/performance.md.
+# The largest size of each takes 10-60 s in lockcheck (one thread, no symmetry) on the 2-core
+# machine of docs/performance.md.
 declare -A sizes=([optimistic_retry]="4 5 6" [pessimistic_for_update]="9 10 11"
                   [redis_lease_fencing]="2 3 4" [reservation]="3 4 5")
 declare -A quick=([optimistic_retry]="3 4" [pessimistic_for_update]="6 8"
@@ -43,9 +43,12 @@ use_quick=0
 for arg in "$@"; do
   case $arg in
     --quick) use_quick=1 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *)
-      [[ -n ${constant[$arg]:-} ]] || { echo "unknown benchmark '$arg' (${all_benches[*]})" >&2; exit 2; }
+      if [[ -z ${constant[$arg]:-} ]]; then
+        echo "unknown benchmark '$arg' (${all_benches[*]})" >&2
+        exit 2
+      fi
       benches+=("$arg") ;;
   esac
 done
@@ -60,7 +63,8 @@ command -v jq >/dev/null || missing+=(jq)
 if ((${#missing[@]})); then
   if [[ $(id -u) == 0 ]]; then
     echo "installing: ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "missing Debian packages: ${missing[*]} (apt-get install -y ${missing[*]})" >&2
     exit 2
@@ -73,7 +77,7 @@ if [[ ! -x $LOCKCHECK ]]; then
 fi
 mkdir -p "$WORK"
 
-# ---- timing --------------------------------------------------------------------------------------
+# ---- helpers -------------------------------------------------------------------------------------
 # timed LOG CMD...: runs CMD with its output in LOG; prints "wall cpu maxrss_kb exit_status".
 timed() {
   local log=$1 tf status
@@ -89,23 +93,35 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3g", a / b; else
 rate() {  # states per second, in thousands
   awk -v s="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0fk", s / t / 1e3; else print "-" }'
 }
+factorial() { awk -v n="$1" 'BEGIN { f = 1; for (i = 2; i <= n; i++) f *= i; print f }'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+row() {  # a Markdown table row from its cells
+  local out="|" cell
+  for cell in "$@"; do out+=" $cell |"; done
+  echo "$out"
+}
+rule() {  # the header rule: the first two columns left-aligned, the others right-aligned
+  local out="| --- | ---: |" i
+  for ((i = 2; i < $1; i++)); do out+=" ---: |"; done
+  echo "$out"
+}
+tsv() { local IFS=$'\t'; echo "$*"; }
 
 raw=$WORK/raw.tsv
-printf 'bench\tsize\trepeat\ttool\tstates\twall_s\tcpu_s\tmaxrss_kb\tdetail\n' >"$raw"
+tsv bench size repeat tool states wall_s cpu_s maxrss_kb detail >"$raw"
 ok=1
-rows=()
-cpu_rows=()
-sym_rows=()
+rows=() cpu_rows=() sym_rows=()
 
 {
-  echo "lockcheck $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?') ($LOCKCHECK)," \
-       "$(spin -V | head -1), $(gcc --version | head -1)"
+  echo "lockcheck: $LOCKCHECK (built $(date -r "$LOCKCHECK" '+%F %T'); repository at" \
+       "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')); $(spin -V | head -1);" \
+       "$(gcc --version | head -1)"
   echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
        "$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo);" \
        "load at start: $(load); repeats: $REPEATS"
 } | tee "$WORK/machine.txt"
 
+# ---- the runs ------------------------------------------------------------------------------------
 for bench in "${benches[@]}"; do
   spec=$root/bench/specs/$bench.lcs
   twin=$root/bench/promela/$bench.pml
@@ -127,22 +143,23 @@ for bench in "${benches[@]}"; do
       read -r w1 _ _ s1 < <(cd "$dir" && timed spin.log spin -a -DN="$n" "$bench.pml")
       read -r w2 _ _ s2 < <(cd "$dir" && timed gcc.log gcc -O2 -DBFS -DSAFETY -DNOFAIR \
                               -DMEMLIM="$MEMLIM" -w -o pan pan.c)
-      # shellcheck disable=SC2086
+      # shellcheck disable=SC2086  # PAN_ARGS is a list of options
       read -r w3 c3 m3 s3 < <(cd "$dir" && timed pan.log ./pan $PAN_ARGS)
       spin_states=$(awk '/states, stored/ { print $1; exit }' "$dir/pan.log")
       errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' "$dir/pan.log" | head -1)
-      if [[ $s1 != 0 || $s2 != 0 || $s3 != 0 || $errors != 0 ]] || grep -q 'reached -DMEMLIM' "$dir/pan.log"; then
+      if [[ $s1 != 0 || $s2 != 0 || $s3 != 0 || $errors != 0 ]] ||
+         grep -q 'reached -DMEMLIM' "$dir/pan.log"; then
         echo "  SPIN failed or found an error: see $dir/{spin,gcc,pan}.log" >&2
         ok=0
       fi
       spin_total+=("$(awk -v a="$w1" -v b="$w2" -v c="$w3" 'BEGIN { print a + b + c }')")
-      pan_wall+=("$w3")
-      pan_cpu+=("$c3")
+      pan_wall+=("$w3") pan_cpu+=("$c3")
       pan_rss=$m3
-      printf '%s\t%s\t%s\tspin -a\t\t%s\t\t\t\n%s\t%s\t%s\tgcc\t\t%s\t\t\t\n%s\t%s\t%s\tpan\t%s\t%s\t%s\t%s\terrors=%s\n' \
-        "$bench" "$n" "$r" "$w1" "$bench" "$n" "$r" "$w2" \
-        "$bench" "$n" "$r" "$spin_states" "$w3" "$c3" "$m3" "$errors" >>"$raw"
-      # lockcheck, one thread and two.
+      {
+        tsv "$bench" "$n" "$r" "spin -a" "" "$w1" "" "" ""
+        tsv "$bench" "$n" "$r" gcc "" "$w2" "" "" ""
+        tsv "$bench" "$n" "$r" pan "$spin_states" "$w3" "$c3" "$m3" "errors=$errors"
+      } >>"$raw"
       # lockcheck: without symmetry on one thread and two, then as a user runs it (symmetry on).
       for t in 1 2 sym; do
         json=$dir/lockcheck-$t.json
@@ -151,10 +168,10 @@ for bench in "${benches[@]}"; do
         read -r w c m s < <(timed "$dir/lockcheck-$t.log" "$LOCKCHECK" check "$spec" \
                               --const "${constant[$bench]}=$n" "${opts[@]}" --quiet --json "$json")
         states=$(jq -r '.specs[0].stats.states' "$json" 2>/dev/null || echo -)
-        outcome=$(jq -r '.specs[0].outcome + (if .specs[0].complete then "" else " (incomplete)" end)' \
+        outcome=$(jq -r '.specs[0] | .outcome + (if .complete then "" else " (incomplete)" end)' \
                     "$json" 2>/dev/null || echo "no report")
         if [[ $s != 0 || $outcome != as_expected ]]; then
-          echo "  lockcheck --threads $t: exit $s, $outcome: see $dir/lockcheck-$t.log" >&2
+          echo "  lockcheck ${opts[*]}: exit $s, $outcome: see $dir/lockcheck-$t.log" >&2
           ok=0
         fi
         case $t in
@@ -169,8 +186,7 @@ for bench in "${benches[@]}"; do
             sym_states=$states
             sym_note=$(jq -r '.specs[0].notes | join("; ")' "$json" 2>/dev/null || true) ;;
         esac
-        printf '%s\t%s\t%s\tlockcheck-%s\t%s\t%s\t%s\t%s\t%s\n' \
-          "$bench" "$n" "$r" "$t" "$states" "$w" "$c" "$m" "$outcome" >>"$raw"
+        tsv "$bench" "$n" "$r" "lockcheck-$t" "$states" "$w" "$c" "$m" "$outcome" >>"$raw"
       done
     done
     if [[ $spin_states != "$lc_states" ]]; then
@@ -180,33 +196,43 @@ for bench in "${benches[@]}"; do
     st=$(median "${spin_total[@]}") pw=$(median "${pan_wall[@]}") pc=$(median "${pan_cpu[@]}")
     l1=$(median "${lc1[@]}") l1c=$(median "${lc1_cpu[@]}")
     l2=$(median "${lc2[@]}") l2c=$(median "${lc2_cpu[@]}")
-    rows+=("| $bench | $n | $spin_states | $lc_states | $st | $pw | $l1 | $l2 | $(rate "$spin_states" "$pw") | $(rate "$lc_states" "$l1") | $(rate "$lc_states" "$l2") | $bps | $(ratio "$l1" "$st") | $(ratio "$l1" "$pw") | $(ratio "$l1" "$l2") |")
     ls=$(median "${lcs[@]}")
-    sym_rows+=("| $bench | $n | $sym_states | $ls | $st | $(ratio "$ls" "$st") | $(ratio "$lc_states" "$sym_states") | $(awk -v n="$n" 'BEGIN { f = 1; for (i = 2; i <= n; i++) f *= i; print f }') | ${sym_note:-} |")
-    cpu_rows+=("| $bench | $n | $pc | $l1c | $l2c | $(rate "$spin_states" "$pc") | $(rate "$lc_states" "$l1c") | $(ratio "$l1c" "$pc") | $((pan_rss / 1024)) | $((lc_rss / 1024)) |")
+    rows+=("$(row "$bench" "$n" "$spin_states" "$lc_states" "$st" "$pw" "$l1" "$l2" \
+                  "$(rate "$spin_states" "$pw")" "$(rate "$lc_states" "$l1")" \
+                  "$(rate "$lc_states" "$l2")" "$bps" "$(ratio "$l1" "$st")" \
+                  "$(ratio "$l1" "$pw")" "$(ratio "$l1" "$l2")")")
+    cpu_rows+=("$(row "$bench" "$n" "$pc" "$l1c" "$l2c" "$(rate "$spin_states" "$pc")" \
+                      "$(rate "$lc_states" "$l1c")" "$(ratio "$l1c" "$pc")" \
+                      "$((pan_rss / 1024))" "$((lc_rss / 1024))")")
+    sym_rows+=("$(row "$bench" "$n" "$sym_states" "$ls" "$st" "$(ratio "$ls" "$st")" \
+                      "$(ratio "$lc_states" "$sym_states")" "$(factorial "$n")" "$sym_note")")
   done
 done
 
+# ---- the tables ----------------------------------------------------------------------------------
 {
   echo
   echo "Wall-clock seconds, medians of $REPEATS (load at end: $(load))."
   echo "SPIN s = spin -a + gcc + ./pan; lc = lockcheck check --no-symmetry (the same states as"
   echo "SPIN); st/s = states per wall second; ratios > 1: lockcheck slower."
   echo
-  echo "| benchmark | N | SPIN states | lc states | SPIN s | pan s | lc 1T s | lc 2T s | pan st/s | lc 1T st/s | lc 2T st/s | lc B/state | lc 1T / SPIN | lc 1T / pan | 2T speedup |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  row benchmark N "SPIN states" "lc states" "SPIN s" "pan s" "lc 1T s" "lc 2T s" "pan st/s" \
+      "lc 1T st/s" "lc 2T st/s" "lc B/state" "lc 1T / SPIN" "lc 1T / pan" "2T speedup"
+  rule 15
   printf '%s\n' "${rows[@]}"
   echo
-  echo "CPU seconds (user + sys) of the searches alone, medians; peak resident memory of the last repeat."
+  echo "CPU seconds (user + sys) of the searches alone, medians; peak resident memory (last run)."
   echo
-  echo "| benchmark | N | pan CPU s | lc 1T CPU s | lc 2T CPU s | pan st/CPU s | lc 1T st/CPU s | lc 1T / pan (CPU) | pan MB | lc 1T MB |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  row benchmark N "pan CPU s" "lc 1T CPU s" "lc 2T CPU s" "pan st/CPU s" "lc 1T st/CPU s" \
+      "lc 1T / pan (CPU)" "pan MB" "lc 1T MB"
+  rule 10
   printf '%s\n' "${cpu_rows[@]}"
   echo
   echo "lockcheck as a user runs it (symmetry reduction on, 1 thread), wall seconds, medians."
   echo
-  echo "| benchmark | N | lc states | lc s | SPIN s | lc / SPIN | states without / with symmetry | N! | note |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  row benchmark N "lc states" "lc s" "SPIN s" "lc / SPIN" "states without / with symmetry" \
+      "N!" note
+  echo "$(rule 8) --- |"
   printf '%s\n' "${sym_rows[@]}"
 } | tee "$WORK/results.md"
 echo "raw runs: $raw" >&2

@@ -10,6 +10,9 @@
  *   no process-local transitions to exploit (the counts match with and without -DNOREDUCE).
  * - Invariants are asserted at the end of every step that writes what they read; the monitor's
  *   `timeout` asserts that a state where nothing can move is a proper end (lockcheck's deadlock).
+ *   (spin warns "'timeout' in d_step sequence": intended, the check is one transition.)
+ * - The spec's other constants are #defines with the same values; change both together.
+ * - The state counts equal lockcheck's --no-symmetry counts exactly; bench/run.sh checks it.
  *
  * This spec: the row seats[123] (available, version), the ghost `sold`, and per buyer pc, a, v,
  * tries and the built-in `found` (row_count always equals found here; sql_error stays '').
@@ -44,7 +47,8 @@ end:
        fi }
   :: d_step { pc[_pid] == AT_UPDATE ->
        /* UPDATE seats SET available = $a - 1, version = $v + 1 WHERE id = 123 AND version = $v; */
-       if :: version == v[_pid] -> available = a[_pid] - 1; version = v[_pid] + 1; found[_pid] = true
+       if :: version == v[_pid] ->
+             available = a[_pid] - 1; version = v[_pid] + 1; found[_pid] = true
           :: else -> found[_pid] = false
        fi;
        if :: found[_pid] -> sold++; pc[_pid] = DONE   /* break */

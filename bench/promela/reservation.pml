@@ -119,12 +119,14 @@ end:
        /* sleep 1; BEGIN; */
        wake = -1; xpc = AT_EXPIRE }
   :: d_step { xpc == AT_EXPIRE ->
-       /* UPDATE reservations SET status = 'expired' WHERE status = 'held' AND expires_at <= now(); */
+       /* UPDATE reservations SET status = 'expired'
+            WHERE status = 'held' AND expires_at <= now(); */
        n = 0; i = 0;
        do
        :: i < N ->
           if :: r_status[i] == HELD && r_expires[i] <= now ->
-                assert(r_lock[i] == 0);   /* no client keeps a lock on a committed row: never blocks */
+                /* No client keeps a lock on a committed row, so this never blocks. */
+                assert(r_lock[i] == 0);
                 r_lock[i] = EXP; r_writer[i] = EXP; r_pstatus[i] = EXPIRED;
                 r_pexpires[i] = r_expires[i]; n++
              :: else -> skip
