@@ -49,12 +49,13 @@ const char* kind_text(GlobalKind k) {
 
 void Resolver::run() {
   declare_globals();
-  check_database();
   for (size_t i = 0; i < spec_.consts.size(); ++i) {
     consts_ready_ = static_cast<int>(i);
     constant_int(spec_.consts[i].value.get(), "a constant");
   }
   consts_ready_ = static_cast<int>(spec_.consts.size());
+  // After the constants: a table's `max N rows` and its initial rows may use any of them.
+  check_database();
   where_ = Where::init;
   for (auto* list : {&spec_.vars, &spec_.ghosts}) {
     for (ast::VarDecl& v : *list) {
