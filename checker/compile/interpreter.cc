@@ -678,7 +678,7 @@ Value Interpreter::eval(const ast::Expr& e, Frame& f) const {
         if (a.type != Type::int_)
           fail(fmt::format("cannot negate {} in '{}' (line {})", type_name(a.type), expr_text(e),
                            e.loc.line));
-        return checked_int(-a.i, e);
+        return checked_int(-checked_int(a.i, *e.args[0]).i, e);
       }
       if (a.type != Type::bool_)
         fail(fmt::format("'not' needs a bool, got {} in '{}' (line {})", type_name(a.type),
@@ -764,6 +764,10 @@ Value Interpreter::eval_binary(const ast::Expr& e, Frame& f) const {
     fail(fmt::format("arithmetic on {} {} and {} {} in '{}' (line {})", type_name(a.type),
                      render_value(a), type_name(b.type), render_value(b), expr_text(e),
                      e.loc.line));
+  // Operands come in as ints, but a SUM (a bigint, as in PostgreSQL) may lie outside the int
+  // range: check them, so that the 64-bit arithmetic below can never overflow.
+  checked_int(a.i, *e.args[0]);
+  checked_int(b.i, *e.args[1]);
   switch (e.op) {
     case Op::add:
       return checked_int(a.i + b.i, e);
