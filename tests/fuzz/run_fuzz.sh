@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Runs a libFuzzer binary of tests/fuzz/ for a while over every *.lcs of the repository.
 #
-#   tests/fuzz/run_fuzz.sh BINARY SECONDS [LIBFUZZER OPTIONS...]
+#   tests/fuzz/run_fuzz.sh [--fresh] BINARY SECONDS [LIBFUZZER OPTIONS...]
 #
-# Beside BINARY it keeps NAME.corpus/ (what the fuzzer found, kept between runs), NAME.seeds/
+# Beside BINARY it keeps NAME.corpus/ (what the fuzzer found, kept between runs; with --fresh,
+# as ctest runs it, an empty NAME.fresh-corpus/ instead, so that a short run does not spend its
+# minute re-reading thousands of inputs from earlier long runs), NAME.seeds/
 # (a fresh copy of every *.lcs of the repository) and NAME.artifacts/ (crashing, leaking or
 # slow inputs: crash-*, leak-*, timeout-*, oom-*). Exits non-zero when the fuzzer found a
 # problem; the input that shows it is named on the last lines of the output. Reproduce one with
 # `BINARY ARTIFACT`. See docs/hardening.md.
 set -euo pipefail
 
+fresh=false
+if [[ "${1:-}" == "--fresh" ]]; then
+  fresh=true
+  shift
+fi
 if (($# < 2)); then
-  echo "usage: $0 BINARY SECONDS [LIBFUZZER OPTIONS...]" >&2
+  echo "usage: $0 [--fresh] BINARY SECONDS [LIBFUZZER OPTIONS...]" >&2
   exit 2
 fi
 binary=$(realpath "$1")
@@ -20,9 +27,14 @@ shift 2
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 name=$(basename "$binary")
 work=$(dirname "$binary")
+corpus="$work/$name.corpus"
+if $fresh; then
+  corpus="$work/$name.fresh-corpus"
+  rm -rf "$corpus"
+fi
 
 rm -rf "$work/$name.seeds"
-mkdir -p "$work/$name.corpus" "$work/$name.seeds" "$work/$name.artifacts"
+mkdir -p "$corpus" "$work/$name.seeds" "$work/$name.artifacts"
 # Every spec of the repository, under a name that keeps its path (two folders have a naive.lcs).
 while IFS= read -r -d '' spec; do
   relative=${spec#"$source_dir"/}
@@ -40,4 +52,4 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 exec "$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len=8192 \
   -print_final_stats=1 -print_funcs=0 "${dict[@]}" -artifact_prefix="$work/$name.artifacts/" "$@" \
-  "$work/$name.corpus" "$work/$name.seeds"
+  "$corpus" "$work/$name.seeds"
