@@ -80,7 +80,9 @@ TEST(Limits, JsonOfAStoppedSearchSaysIncomplete) {
   // A reachable property that was reached holds whatever the search did next; nothing else
   // may hold after a search that did not finish.
   for (const auto& p : spec["properties"]) {
-    if (p["kind"] != "reachable") EXPECT_NE(p["status"], "holds") << p.dump();
+    if (p["kind"] != "reachable") {
+      EXPECT_NE(p["status"], "holds") << p.dump();
+    }
   }
 }
 
