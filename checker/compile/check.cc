@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 
@@ -92,7 +93,14 @@ State render_trace(const SpecModel& model, const State& initial, const engine::C
   return cur;
 }
 
-using Searcher = std::function<engine::SearchResult(const engine::Model&)>;
+bool has_counterexample(const engine::SearchResult& sr) {
+  for (const auto& v : sr.violations)
+    if (v) return true;
+  return false;
+}
+
+// Searches a model; `spent` is the time already used by an earlier search of the same spec.
+using Searcher = std::function<engine::SearchResult(const engine::Model&, double spent)>;
 
 // Reads, compiles and explores a spec with `search`, then renders the verdicts and traces.
 trace::SpecResult run_spec(const std::string& path, const std::string& source,
@@ -142,15 +150,26 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
     return r;
   }
 
-  auto model_ptr = std::make_unique<SpecModel>(*compiled, init, options.symmetry, r.notes);
-  engine::SearchResult sr = search(*model_ptr);
+  bool symmetry = options.symmetry;
+  auto model_ptr = std::make_unique<SpecModel>(*compiled, init, symmetry, r.notes, options.por);
+  engine::SearchResult sr = search(*model_ptr, 0);
   if (model_ptr->symmetry().active() && model_ptr->interpreter().pid_text_used()) {
     // A process id became text somewhere (`lock:$self`): representatives could have merged
     // states that differ in that text. Check again without the reduction.
     std::vector<std::string> ignored;
-    model_ptr = std::make_unique<SpecModel>(*compiled, init, false, ignored);
+    symmetry = false;
+    model_ptr = std::make_unique<SpecModel>(*compiled, init, false, ignored, options.por);
     r.notes.push_back("symmetry off: a process id is turned into text (as in 'lock:$self')");
-    sr = search(*model_ptr);
+    sr = search(*model_ptr, 0);
+  }
+  if (sr.reduced_states > 0 && has_counterexample(sr)) {
+    // The reduced graph keeps every violation but not every path: its shortest trace may be
+    // longer than the real shortest one. So the spec is searched again without the reduction,
+    // within what is left of the time limit, and that search's traces and counts are reported.
+    std::vector<std::string> ignored;
+    double spent = sr.seconds;
+    model_ptr = std::make_unique<SpecModel>(*compiled, init, symmetry, ignored, false);
+    sr = search(*model_ptr, spent);
   }
   const SpecModel& model = *model_ptr;
   r.initial = snapshot(model, init);
@@ -227,8 +246,10 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
 
 trace::SpecResult check_spec(const std::string& path, const std::string& source,
                              const CheckOptions& options) {
-  return run_spec(path, source, options, [&](const engine::Model& m) {
-    return engine::search(m, options.search);
+  return run_spec(path, source, options, [&](const engine::Model& m, double spent) {
+    engine::SearchOptions search = options.search;
+    if (search.max_seconds > 0) search.max_seconds = std::max(search.max_seconds - spent, 1e-3);
+    return engine::search(m, search);
   });
 }
 
@@ -239,7 +260,7 @@ trace::SpecResult simulate_spec(const std::string& path, const std::string& sour
   engine::WalkOptions w = walks;
   if (w.stop == nullptr) w.stop = options.search.stop;
   return run_spec(path, source, plain,
-                  [&](const engine::Model& m) { return engine::random_walks(m, w); });
+                  [&](const engine::Model& m, double) { return engine::random_walks(m, w); });
 }
 
 }  // namespace lockcheck::compile

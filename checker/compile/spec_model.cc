@@ -23,8 +23,11 @@ uint32_t choice_b(engine::Choice c) { return c & 0xfff; }
 }  // namespace
 
 SpecModel::SpecModel(const CompiledSpec& spec, State initial, bool symmetry,
-                     std::vector<std::string>& notes)
-    : spec_(spec), interp_(spec), symmetry_(spec, symmetry, notes) {
+                     std::vector<std::string>& notes, bool partial_order)
+    : spec_(spec),
+      interp_(spec),
+      symmetry_(spec, symmetry, notes),
+      partial_order_(spec, partial_order) {
   initial_bytes_ = store(initial);
   for (const auto& p : spec_.ast.properties) {
     if (p.kind == ast::PropertyKind::eventually) continue;  // phase 2: refused earlier
@@ -170,6 +173,21 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
       }
     }
   }
+}
+
+bool SpecModel::ample(std::string_view bytes, engine::SuccessorSink& sink) const {
+  if (!partial_order_.active()) return false;
+  State s = decode(bytes);
+  for (size_t p = 0; p < s.procs.size(); ++p) {
+    if (!partial_order_.candidate(s, static_cast<int>(p))) continue;
+    State next = s;
+    StepOutcome o = interp_.step(next, static_cast<int>(p));
+    // A step that blocks or fails is left to the full expansion (which reports the failure).
+    if (o.status != StepStatus::ran) continue;
+    sink.state(make_choice(kStep, 0, static_cast<uint32_t>(p)), false, store(next));
+    return true;
+  }
+  return false;
 }
 
 bool SpecModel::apply(const State& s, engine::Choice c, Event& out) const {

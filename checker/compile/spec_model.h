@@ -8,6 +8,7 @@
 
 #include "checker/compile/compiled_spec.h"
 #include "checker/compile/interpreter.h"
+#include "checker/compile/partial_order.h"
 #include "checker/compile/state.h"
 #include "checker/compile/symmetry.h"
 #include "checker/engine/model.h"
@@ -32,13 +33,14 @@ class SpecModel : public engine::Model {
  public:
   // With `symmetry`, states are stored as the representatives of their symmetry orbits;
   // `notes` receives why a group stays asymmetric.
-  SpecModel(const CompiledSpec& spec, State initial, bool symmetry,
-            std::vector<std::string>& notes);
+  SpecModel(const CompiledSpec& spec, State initial, bool symmetry, std::vector<std::string>& notes,
+            bool partial_order = false);
 
   std::string initial() const override { return initial_bytes_; }
   void successors(std::string_view state, engine::SuccessorSink& sink) const override;
   const std::vector<engine::PropertyInfo>& properties() const override { return properties_; }
   void evaluate(std::string_view state, engine::StateReport& out) const override;
+  bool ample(std::string_view state, engine::SuccessorSink& sink) const override;
 
   State decode(std::string_view bytes) const;
   std::string encode(State s) const { return s.encode(spec_.pool); }
@@ -47,6 +49,7 @@ class SpecModel : public engine::Model {
   // The same transition with its process renamed: position p becomes tau[p].
   engine::Choice rename(engine::Choice c, const std::vector<int>& tau) const;
   const Symmetry& symmetry() const { return symmetry_; }
+  const PartialOrder& partial_order() const { return partial_order_; }
 
   // Property ids.
   engine::PropertyId deadlock_id() const { return deadlock_id_; }
@@ -83,6 +86,7 @@ class SpecModel : public engine::Model {
   const CompiledSpec& spec_;
   Interpreter interp_;
   Symmetry symmetry_;
+  PartialOrder partial_order_;
   std::string initial_bytes_;
   std::vector<engine::PropertyInfo> properties_;
   std::vector<const ast::PropertyDecl*> decls_;

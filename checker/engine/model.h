@@ -57,6 +57,13 @@ class Model {
   virtual void successors(std::string_view state, SuccessorSink& sink) const = 0;
   virtual const std::vector<PropertyInfo>& properties() const = 0;
   virtual void evaluate(std::string_view state, StateReport& out) const = 0;
+
+  // Partial-order reduction: emits an ample subset of the state's successors (with no failing
+  // transition) and returns true, or emits nothing and returns false. The model guarantees
+  // that the subset is independent of everything else that can happen first and invisible to the
+  // properties; the engine adds the cycle condition: when a successor of the subset was stored at
+  // the state's depth or before, it expands the state fully instead.
+  virtual bool ample(std::string_view /*state*/, SuccessorSink& /*sink*/) const { return false; }
 };
 
 }  // namespace lockcheck::engine

@@ -84,6 +84,11 @@ class Search {
  private:
   class DirectSink;
   class BatchSink;
+  class AmpleSink;
+
+  // Emits the successors of `state` into `sink`: the model's ample set when it offers one that
+  // closes no cycle (no successor stored at this depth or before), else all of them.
+  void expand(std::string_view state, SuccessorSink& sink, AmpleSink& scratch);
 
   void explore();
   void expand_direct();
@@ -135,6 +140,8 @@ class Search {
   StateReport report_;
   uint64_t transitions_ = 0;
 
+  std::atomic<uint64_t> reduced_{0};  // states expanded through an ample set
+
   std::unique_ptr<WorkerPool> pool_;
   std::vector<std::unique_ptr<Batch>> batches_;
   std::atomic<bool> abort_{false};
@@ -184,6 +191,54 @@ class Search::BatchSink final : public SuccessorSink {
   Batch& batch_;
 };
 
+// Holds an ample set until the cycle condition is checked. Look-ups only: the states stored before
+// the level being built (numbers below next_start) do not change while it is built.
+class Search::AmpleSink final : public SuccessorSink {
+ public:
+  AmpleSink(const StateStore& store, const uint64_t& next_start)
+      : store_(store), next_start_(next_start) {}
+  void clear() {
+    entries_.clear();
+    bytes_.clear();
+    closes_cycle_ = false;
+  }
+  void state(Choice c, bool fault, std::string_view next) override {
+    uint32_t known = store_.lookup(next, hash_state(next)).id;
+    if (known != kNone && known < next_start_) closes_cycle_ = true;
+    entries_.push_back({c, fault, bytes_.size(), next.size()});
+    bytes_.append(next);
+  }
+  void failure(Choice, bool, PropertyId) override { closes_cycle_ = true; }
+  bool closes_cycle() const { return closes_cycle_; }
+  void replay(SuccessorSink& sink) const {
+    for (const Entry& e : entries_)
+      sink.state(e.choice, e.fault, std::string_view(bytes_).substr(e.offset, e.length));
+  }
+
+ private:
+  struct Entry {
+    Choice choice;
+    bool fault;
+    size_t offset;
+    size_t length;
+  };
+  const StateStore& store_;
+  const uint64_t& next_start_;
+  std::vector<Entry> entries_;
+  std::string bytes_;
+  bool closes_cycle_ = false;
+};
+
+void Search::expand(std::string_view state, SuccessorSink& sink, AmpleSink& scratch) {
+  scratch.clear();
+  if (model_.ample(state, scratch) && !scratch.closes_cycle()) {
+    reduced_.fetch_add(1, std::memory_order_relaxed);
+    scratch.replay(sink);
+    return;
+  }
+  model_.successors(state, sink);
+}
+
 Search::Search(const Model& model, const SearchOptions& options)
     : model_(model),
       options_(options),
@@ -226,6 +281,7 @@ SearchResult Search::run() {
   result_.complete = !stopped();
   result_.states = store_.size();
   result_.transitions = transitions_;
+  result_.reduced_states = reduced_.load();
   result_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
   result_.peak_memory_bytes = meter_.peak();
   if (store_.size() > 0) {
@@ -286,11 +342,12 @@ void Search::explore() {
 
 void Search::expand_direct() {
   DirectSink sink(*this);
+  AmpleSink scratch(store_, next_start_);
   for (uint64_t i = 0; i < level_.size(); ++i) {
     level_pos_ = i;
     if (!check_clock()) return;
     sink.rank = static_cast<uint32_t>(i);
-    model_.successors(store_.get(level_[i]), sink);
+    expand(store_.get(level_[i]), sink, scratch);
     if (stopped()) return;
   }
   level_pos_ = level_.size();
@@ -300,6 +357,7 @@ bool Search::fill_batch(Batch& batch, uint64_t first, uint64_t last, bool search
   batch.records.clear();
   batch.bytes.clear();
   BatchSink sink(store_, batch);
+  AmpleSink scratch(store_, next_start_);
   for (uint64_t i = first; i < last; ++i) {
     // Checked per parent so that a stop is prompt even when successors() is slow.
     if (search_thread) {
@@ -310,7 +368,7 @@ bool Search::fill_batch(Batch& batch, uint64_t first, uint64_t last, bool search
       return false;
     }
     sink.rank = static_cast<uint32_t>(i);
-    model_.successors(store_.get(level_[i]), sink);
+    expand(store_.get(level_[i]), sink, scratch);
   }
   return true;
 }

@@ -41,8 +41,9 @@ struct SearchResult {
   bool complete = false;
   std::string incomplete_reason;  // "state limit (1,000 states) reached", "interrupted", ...
   uint64_t states = 0;
-  uint64_t transitions = 0;  // every transition emitted, failing ones included
-  uint32_t depth = 0;        // the deepest BFS level reached
+  uint64_t transitions = 0;     // every transition emitted, failing ones included
+  uint64_t reduced_states = 0;  // states expanded through the model's ample set only
+  uint32_t depth = 0;           // the deepest BFS level reached
   double seconds = 0;
   uint64_t peak_memory_bytes = 0;  // measured: every allocation of the engine's own structures
   uint64_t bytes_per_state = 0;    // (state store + parent/choice/fault arrays) / states

@@ -54,6 +54,12 @@ class GraphModel : public Model {
     return property(std::move(name), PropertyKind::assertion, {});
   }
 
+  // Partial-order reduction: from `from`, ample() offers only the transition with choice `c`.
+  GraphModel& ample_choice(uint32_t from, Choice c) {
+    ample_[from] = c;
+    return *this;
+  }
+
   // Slows successors() down, for the time-limit and progress tests.
   void set_delay(std::chrono::microseconds delay) { delay_ = delay; }
 
@@ -69,6 +75,17 @@ class GraphModel : public Model {
         sink.state(t.choice, t.fault, node(t.to));
       }
     }
+  }
+  bool ample(std::string_view state, SuccessorSink& sink) const override {
+    auto a = ample_.find(node_of(state));
+    auto it = out_.find(node_of(state));
+    if (a == ample_.end() || it == out_.end()) return false;
+    for (const Transition& t : it->second) {
+      if (t.choice != a->second || t.failure) continue;
+      sink.state(t.choice, t.fault, node(t.to));
+      return true;
+    }
+    return false;
   }
   const std::vector<PropertyInfo>& properties() const override { return properties_; }
   void evaluate(std::string_view state, StateReport& out) const override {
@@ -103,6 +120,7 @@ class GraphModel : public Model {
   std::map<uint32_t, std::vector<Transition>> out_;
   std::vector<PropertyInfo> properties_;
   std::vector<std::set<uint32_t>> nodes_;
+  std::map<uint32_t, Choice> ample_;
   std::chrono::microseconds delay_{0};
 };
 
