@@ -145,5 +145,41 @@ TEST(DeadLocalsTest, RunsThatDifferOnlyInADeadLocalMerge) {
   EXPECT_EQ(states(std::string(kTwoOrders) + "invariant seen_ok: r.seen <= 1;\n"), 5u);
 }
 
+// Traces show a done process with the locals it kept only, and its end is not a list of
+// locals that went to "(none)".
+TEST(DeadLocalsTest, TracesShowOnlyTheLocalsAFinishedProcessKept) {
+  trace::SpecResult r = check_spec("test.lcs", R"(
+    var x = 2;
+    process p {
+      var tmp = 0;
+      var kept = 0;
+      tmp = x;
+      kept = 5;
+      x = 1;
+    }
+    invariant running: not p.done or p.kept == 0;
+  )",
+                                   CheckOptions{});
+  ASSERT_EQ(r.error_text, "");
+  const trace::PropertyResult* running = nullptr;
+  for (const auto& pr : r.properties)
+    if (pr.name == "running") running = &pr;
+  ASSERT_NE(running, nullptr);
+  ASSERT_EQ(running->trace.size(), 2u);
+  const trace::TraceStep& last = running->trace[1];
+  ASSERT_EQ(last.after.processes.size(), 1u);
+  const trace::ProcessSnapshot& p = last.after.processes[0];
+  EXPECT_EQ(p.status, "done");
+  ASSERT_EQ(p.locals.size(), 1u);
+  EXPECT_EQ(p.locals[0].name, "kept");
+  EXPECT_EQ(p.locals[0].value, "5");
+  std::vector<std::string> changes;
+  for (const auto& c : last.changes) changes.push_back(c.path + ": " + c.from + " -> " + c.to);
+  EXPECT_EQ(changes, (std::vector<std::string>{"p.status: running -> done", "x: 2 -> 1"}));
+  // While it runs, every local is shown.
+  ASSERT_EQ(running->trace[0].after.processes[0].locals.size(), 5u);
+  EXPECT_EQ(running->trace[0].after.processes[0].locals[0].value, "2");  // tmp
+}
+
 }  // namespace
 }  // namespace lockcheck::compile
