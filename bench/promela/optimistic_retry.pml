@@ -26,6 +26,9 @@
 #define AT_SELECT 0
 #define AT_UPDATE 1
 #define DONE 2
+/* lockcheck resets a done process's locals that no property reads (dead locals): to their
+ * constant initial values, found to false. */
+#define FINISH pc[_pid] = DONE; a[_pid] = 0; v[_pid] = 0; tries[_pid] = 0; found[_pid] = false
 
 byte available = SEATS;
 byte version = 0;
@@ -42,7 +45,7 @@ end:
   :: d_step { pc[_pid] == AT_SELECT ->
        /* SELECT available, version INTO a, v FROM seats WHERE id = 123; */
        a[_pid] = available; v[_pid] = version; found[_pid] = true;
-       if :: a[_pid] <= 0 -> pc[_pid] = DONE          /* break */
+       if :: a[_pid] <= 0 -> FINISH                    /* break */
           :: else -> pc[_pid] = AT_UPDATE
        fi }
   :: d_step { pc[_pid] == AT_UPDATE ->
@@ -51,10 +54,10 @@ end:
              available = a[_pid] - 1; version = v[_pid] + 1; found[_pid] = true
           :: else -> found[_pid] = false
        fi;
-       if :: found[_pid] -> sold++; pc[_pid] = DONE   /* break */
+       if :: found[_pid] -> sold++; FINISH             /* break */
           :: else ->
              if :: tries[_pid] < TRIES -> tries[_pid]++; pc[_pid] = AT_SELECT
-                :: else -> pc[_pid] = DONE
+                :: else -> FINISH
              fi
        fi;
        assert(sold <= SEATS) }                        /* invariant no_oversell */

@@ -50,7 +50,7 @@ end:
        if :: lock == ME -> lock = 0 :: else -> skip fi;
        txn_open[_pid] = 0;
        sold++;
-       pc[_pid] = DONE;
+       pc[_pid] = DONE; a[_pid] = 0;   /* a dead local: reset, as lockcheck does */
        assert(sold <= SEATS);        /* invariant no_oversell */
        assert(available >= 0) }      /* invariant never_negative */
   :: d_step { pc[_pid] == AT_ROLLBACK ->
@@ -58,7 +58,7 @@ end:
        if :: writer == ME -> writer = 0; pending = 0 :: else -> skip fi;
        if :: lock == ME -> lock = 0 :: else -> skip fi;
        txn_open[_pid] = 0;
-       pc[_pid] = DONE }
+       pc[_pid] = DONE; a[_pid] = 0 }
   od
 }
 

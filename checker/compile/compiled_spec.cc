@@ -84,6 +84,7 @@ class SpecBuilder {
       for (const auto& s : g.decl->body) walk_stmt(*s);
     }
     for (const auto& p : spec.properties) walk_expr(p.expr.get());
+    dead_locals();
     return !diags_.has_errors();
   }
 
@@ -345,6 +346,85 @@ class SpecBuilder {
     for (size_t i = 0; i < out_.groups.size(); ++i)
       if (out_.groups[i].decl->name == name) return static_cast<int>(i);
     return -1;
+  }
+
+  // ---- dead locals ----
+  // Marks which locals properties can read (`client[2].tries`, `c.tries` in a quantifier): only
+  // properties read another process's state (the resolver refuses `.x` elsewhere). The others
+  // are reset when their process is done or crashed for good.
+  void dead_locals() {
+    std::vector<std::vector<bool>> read(out_.groups.size());
+    for (size_t g = 0; g < out_.groups.size(); ++g)
+      read[g].assign(out_.groups[g].local_names.size(), false);
+    std::vector<int> bound;  // the groups of the quantified variables in scope, outermost first
+    for (const auto& p : out_.ast.properties) mark_reads(p.expr.get(), bound, read);
+    for (size_t gi = 0; gi < out_.groups.size(); ++gi) {
+      Group& g = out_.groups[gi];
+      size_t n = g.decl->locals.size();
+      g.dead_when_finished.assign(g.local_names.size(), false);
+      g.finished_value.assign(g.local_names.size(), Value::null());
+      for (size_t i = 0; i < g.local_names.size(); ++i) {
+        g.dead_when_finished[i] = !read[gi][i];
+        if (i < n) g.finished_value[i] = constant_initial(g.decl->locals[i].init.get());
+      }
+      g.finished_value[n] = Value::boolean(false);  // found
+      g.finished_value[n + 1] = Value::integer(0);  // row_count
+      g.finished_value[n + 2] = out_.empty_text();  // sql_error
+    }
+  }
+
+  void mark_reads(const ast::Expr* e, std::vector<int>& bound,
+                  std::vector<std::vector<bool>>& read) {
+    if (e == nullptr) return;
+    if (e->kind == ast::ExprKind::quantifier) {
+      bound.push_back(e->ref.index);
+      for (const auto& a : e->args) mark_reads(a.get(), bound, read);
+      bound.pop_back();
+      return;
+    }
+    if (e->kind == ast::ExprKind::field && !e->args.empty()) {
+      const ast::Expr& base = *e->args[0];
+      int group = -1;
+      if (base.kind == ast::ExprKind::name && base.ref.kind == ast::RefKind::quantified &&
+          base.ref.index >= 0 && base.ref.index < static_cast<int>(bound.size()))
+        group = bound[base.ref.index];
+      else if (base.kind == ast::ExprKind::name && base.ref.kind == ast::RefKind::process_group)
+        group = base.ref.index;
+      else if (base.kind == ast::ExprKind::index && !base.args.empty() &&
+               base.args[0]->kind == ast::ExprKind::name &&
+               base.args[0]->ref.kind == ast::RefKind::process_group)
+        group = base.args[0]->ref.index;
+      for (size_t g = 0; g < read.size(); ++g) {
+        // A base whose group is not known here: the local is read in every group that has it.
+        if (group >= 0 && static_cast<int>(g) != group) continue;
+        const auto& names = out_.groups[g].local_names;
+        for (size_t i = 0; i < names.size(); ++i)
+          if (names[i] == e->text) read[g][i] = true;
+      }
+    }
+    for (const auto& a : e->args) mark_reads(a.get(), bound, read);
+  }
+
+  // A local's initial value when it is a constant, else null (which `self`, shared variables
+  // and other non-constant initialisers get). Never reports: a bad constant is reported where
+  // the process starts.
+  Value constant_initial(const ast::Expr* e) {
+    if (e == nullptr) return Value::null();
+    switch (e->kind) {
+      case ast::ExprKind::text_lit:
+        return Value::text(out_.pool.intern(e->text));
+      case ast::ExprKind::bool_lit:
+        return Value::boolean(e->int_value != 0);
+      case ast::ExprKind::null_lit:
+        return Value::null();
+      default:
+        break;
+    }
+    bool ok = true;
+    int64_t v = eval_const(e, ok);
+    if (!ok || v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
+      return Value::null();
+    return Value::integer(v);
   }
 
   // ---- SQL lowering and other per-statement facts ----

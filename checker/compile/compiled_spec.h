@@ -27,6 +27,13 @@ struct Group {
   Program program;
   std::vector<std::string> local_names;  // declared locals, then found, row_count, sql_error
   bool named = false;  // the spec names a member (`client[2]`): no symmetry for this group
+  // Dead-variable reset (docs/language.md, "Dead locals"): per local (same order as local_names),
+  // whether no property can read it, and the fixed value it takes once the process is done or
+  // has crashed without restart, so that states differing only in such locals merge. The value
+  // is the local's initial value when that is a constant (literal or constant expression; the
+  // built-ins' false, 0, ''), else null.
+  std::vector<bool> dead_when_finished;
+  std::vector<Value> finished_value;
 };
 
 struct ProcessInstance {

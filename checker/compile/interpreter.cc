@@ -123,6 +123,15 @@ void Interpreter::finish(State& s, int p) const {
   ps.wake = -1;
   // The program ended, so its connection closes: PostgreSQL rolls back what it left open.
   if (s.has_db && s.db.txns[p] != sql::TxnStatus::none) sql::abort(s.db, p, sql::TxnStatus::none);
+  reset_dead_locals(ps, p);
+}
+
+void Interpreter::reset_dead_locals(ProcState& ps, int p) const {
+  // Nothing runs this process again and no property reads these locals: a fixed value lets
+  // states that differ only in them merge (SPIN resets dead variables the same way).
+  const Group& g = spec_.groups[spec_.procs[p].group];
+  for (size_t i = 0; i < ps.locals.size() && i < g.dead_when_finished.size(); ++i)
+    if (g.dead_when_finished[i]) ps.locals[i] = g.finished_value[i];
 }
 
 StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim, bool describe) const {
@@ -618,6 +627,7 @@ void Interpreter::crash(State& s, int p, bool restart, ModelError& error, bool& 
   }
   ps.status = ProcStatus::crashed;
   ps.wake = -1;
+  reset_dead_locals(ps, p);
 }
 
 void Interpreter::restart_node(State& s, int node) const { s.nodes[node] = redis::NodeState{}; }

@@ -73,6 +73,8 @@ class Interpreter {
 
   void start_process(State& s, int p) const;
   void finish(State& s, int p) const;
+  // A done or crashed process's locals that no property reads take their fixed value.
+  void reset_dead_locals(ProcState& ps, int p) const;
   void run_locals(Frame& f) const;
   void exec(Frame& f, const Instr& in, bool first, StepOutcome& out) const;
   void exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutcome& out) const;

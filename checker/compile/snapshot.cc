@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace lockcheck::compile {
 
@@ -111,8 +112,13 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
     } else {
       proc.position = proc.status;
     }
-    for (size_t i = 0; i < g.local_names.size() && i < ps.locals.size(); ++i)
+    // A done or crashed process keeps only the locals properties read; the others were reset
+    // (dead locals) and are left out, rather than shown with their reset value.
+    bool finished = ps.status != ProcStatus::running;
+    for (size_t i = 0; i < g.local_names.size() && i < ps.locals.size(); ++i) {
+      if (finished && i < g.dead_when_finished.size() && g.dead_when_finished[i]) continue;
       proc.locals.push_back({g.local_names[i], spec.value_text(ps.locals[i])});
+    }
     if (s.has_db) {
       switch (s.db.txns[p]) {
         case sql::TxnStatus::none:
@@ -206,6 +212,11 @@ std::vector<trace::Change> diff(const trace::StateSnapshot& before,
   std::map<std::string, std::pair<std::string, std::vector<std::string>>> rows;
   Flat a = flatten(before, primary_keys, rows);
   Flat b = flatten(after, primary_keys, rows);
+  // A process's locals go from the snapshot only when it ends (dead locals are not kept): its
+  // status change says so, and "tries: 2 → (none)" for each of them would only be noise.
+  std::set<std::string> locals;
+  for (const auto& p : before.processes)
+    for (const auto& l : p.locals) locals.insert(p.name + "." + l.name);
   std::vector<trace::Change> out;
   auto emit = [&](const std::string& path, const std::string& from, const std::string& to) {
     // A row of a keyed table that stays but changes: one change per column.
@@ -223,10 +234,11 @@ std::vector<trace::Change> diff(const trace::StateSnapshot& before,
   };
   for (const auto& [path, value] : a) {
     auto it = b.find(path);
-    if (it == b.end())
-      emit(path, value, "");
-    else if (it->second != value)
+    if (it == b.end()) {
+      if (!locals.count(path)) emit(path, value, "");
+    } else if (it->second != value) {
       emit(path, value, it->second);
+    }
   }
   for (const auto& [path, value] : b)
     if (!a.count(path)) emit(path, "", value);
