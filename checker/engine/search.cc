@@ -38,6 +38,7 @@ constexpr uint32_t kMaxFaults = UINT16_MAX;
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 constexpr uint64_t kMergeCheckEvery = 1024;  // records merged between two clock checks
 constexpr uint64_t kEvaluateCheckEvery = 64;
+constexpr uint64_t kParallelEvaluateMin = 512;  // smaller levels are not worth waking the workers
 
 // Orders the paths of one length: fewest faults, then lexicographically. Two paths of length d+1
 // compare lexicographically as the ranks of their prefixes in level d, then their last choices.
@@ -102,6 +103,11 @@ class Search {
   void order_next_level();
   void evaluate_next_level(bool ordered);
   void evaluate(uint32_t state, PathKey key);
+  void evaluate_into(uint32_t state, PathKey key, StateReport& report,
+                     std::vector<std::optional<Candidate>>& candidates,
+                     std::vector<bool>& reached) const;
+  // Evaluates the next level on every worker; false when a stop cut it short.
+  bool evaluate_parallel();
   void resolve();
   Counterexample counterexample(const Candidate& c) const;
 
@@ -506,6 +512,12 @@ void Search::order_next_level() {
 
 void Search::evaluate_next_level(bool ordered) {
   const uint64_t count = store_.size() - next_start_;
+  if (pool_ && ordered && !stopped() && count >= kParallelEvaluateMin) {
+    if (!evaluate_parallel() && !stopped()) {
+      if (check_clock()) stop(StopReason::interrupted);
+    }
+    return;
+  }
   for (uint64_t i = 0; i < count; ++i) {
     if (i % kEvaluateCheckEvery == kEvaluateCheckEvery - 1 && !check_clock() &&
         reason_ != StopReason::states && reason_ != StopReason::memory) {
@@ -517,16 +529,71 @@ void Search::evaluate_next_level(bool ordered) {
 }
 
 void Search::evaluate(uint32_t state, PathKey key) {
-  report_.clear();
-  model_.evaluate(store_.get(state), report_);
-  for (PropertyId p : report_.satisfied) {
-    if (p < properties_) result_.reached[p] = true;
+  evaluate_into(state, key, report_, candidates_, result_.reached);
+}
+
+void Search::evaluate_into(uint32_t state, PathKey key, StateReport& report,
+                           std::vector<std::optional<Candidate>>& candidates,
+                           std::vector<bool>& reached) const {
+  report.clear();
+  model_.evaluate(store_.get(state), report);
+  for (PropertyId p : report.satisfied) {
+    if (p < properties_) reached[p] = true;
   }
-  for (PropertyId p : report_.violated) {
+  for (PropertyId p : report.violated) {
     if (p >= properties_ || result_.violations[p]) continue;
     Candidate candidate{key, state, false, 0};
-    if (!candidates_[p] || candidate.key < candidates_[p]->key) candidates_[p] = candidate;
+    if (!candidates[p] || candidate.key < candidates[p]->key) candidates[p] = candidate;
   }
+}
+
+bool Search::evaluate_parallel() {
+  // Each worker keeps its own best candidates and reached flags; the best candidate of a
+  // property is the minimum of its key over all states, whoever evaluated them, so merging the
+  // workers' results gives what one thread would.
+  const uint64_t count = store_.size() - next_start_;
+  struct Part {
+    StateReport report;
+    std::vector<std::optional<Candidate>> candidates;
+    std::vector<bool> reached;
+  };
+  std::vector<Part> parts(static_cast<size_t>(threads_));
+  for (Part& part : parts) {
+    part.candidates.assign(properties_, std::nullopt);
+    part.reached.assign(properties_, false);
+  }
+  constexpr uint64_t kChunk = 64;
+  std::atomic<uint64_t> next{0};
+  std::atomic<uint64_t> done{0};
+  pool_->run([&](int worker) {
+    Part& part = parts[static_cast<size_t>(worker)];
+    for (;;) {
+      if (abort_.load(std::memory_order_relaxed)) return;
+      if (worker == 0) {
+        level_pos_ = level_.size();
+        if (!check_clock()) return;
+      } else if (options_.stop && options_.stop->load(std::memory_order_relaxed)) {
+        return;
+      }
+      uint64_t first = next.fetch_add(kChunk, std::memory_order_relaxed);
+      if (first >= count) return;
+      uint64_t last = std::min(count, first + kChunk);
+      for (uint64_t i = first; i < last; ++i) {
+        uint32_t id = next_order_[i];
+        evaluate_into(id, PathKey{faults_[id], next_rank_[id - next_start_], choice_[id]},
+                      part.report, part.candidates, part.reached);
+      }
+      done.fetch_add(last - first, std::memory_order_relaxed);
+    }
+  });
+  for (const Part& part : parts) {
+    for (PropertyId p = 0; p < properties_; ++p) {
+      if (part.reached[p]) result_.reached[p] = true;
+      const auto& c = part.candidates[p];
+      if (c && (!candidates_[p] || c->key < candidates_[p]->key)) candidates_[p] = c;
+    }
+  }
+  return done.load() == count;
 }
 
 void Search::resolve() {

@@ -52,7 +52,7 @@ struct SearchResult {
   std::vector<bool> reached;  // reachable properties: some state satisfied it
 };
 
-// evaluate() is only ever called from the calling thread, once per state. When a limit stops the
+// evaluate() is called once per state, from several threads at once when threads > 1. When a limit stops the
 // search, counterexamples found so far are kept (each is still of the shortest length; one found
 // in the level cut short may lose its tie-break to a path not explored).
 SearchResult search(const Model& model, const SearchOptions& options);
