@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build libboost-graph-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+          libjemalloc-dev
           libgtest-dev libbenchmark-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium clang libclang-rt-14-dev)
