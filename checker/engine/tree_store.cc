@@ -1,8 +1,10 @@
 #include "checker/engine/tree_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include "checker/engine/state_hash.h"
 
@@ -28,6 +30,8 @@ uint64_t pair_of(uint32_t left, uint32_t right) { return (uint64_t{left} << 32) 
 
 // Words [first, last) split into [first, middle) and [middle, last).
 uint32_t middle(uint32_t first, uint32_t last) { return first + (last - first + 1) / 2; }
+
+std::atomic<uint64_t> next_serial{1};
 
 bool index_full(unsigned bits, uint64_t entries) {
   // Linear probing stays fast below a load of 0.7; at the largest table the load may rise.
@@ -80,8 +84,38 @@ uint64_t TreeStore::Index::bytes_to_grow(uint64_t count, uint64_t more) const {
   return (uint64_t{1} << bits) * 2 * sizeof(uint32_t);
 }
 
+struct TreeStore::Decoded {
+  uint64_t store = 0;          // the serial of the store, 0: none
+  uint32_t words = 0;          // n
+  std::string bytes;           // n words, the padding zero
+  std::vector<uint32_t> refs;  // by position in the tree
+
+  // Whether words [first, last) of `state` are those of this state.
+  bool same(std::string_view state, uint32_t first, uint32_t last) const {
+    const std::size_t begin = std::size_t{first} * 4;
+    const std::size_t end = std::size_t{last} * 4;
+    const std::size_t given = std::min(end, state.size());
+    if (std::memcmp(state.data() + begin, bytes.data() + begin, given - begin) != 0) return false;
+    for (std::size_t i = given; i < end; ++i) {
+      if (bytes[i] != 0) return false;
+    }
+    return true;
+  }
+};
+
+TreeStore::Decoded& TreeStore::decoded_on_this_thread() {
+  thread_local Decoded decoded;
+  return decoded;
+}
+
+const TreeStore::Decoded* TreeStore::hint(std::size_t length) const {
+  const Decoded& d = decoded_on_this_thread();
+  return d.store == serial_ && d.words == word_count(length) ? &d : nullptr;
+}
+
 TreeStore::TreeStore(MemoryMeter* meter)
-    : nodes_(meter),
+    : serial_(next_serial.fetch_add(1, std::memory_order_relaxed)),
+      nodes_(meter),
       node_index_(meter),
       roots_(meter),
       root_index_(meter),
@@ -108,25 +142,34 @@ uint32_t TreeStore::find_or_add_node(uint64_t pair) {
   return id;
 }
 
-bool TreeStore::find_ref(std::string_view bytes, uint32_t first, uint32_t last,
-                         uint32_t& ref) const {
+bool TreeStore::find_ref(std::string_view bytes, uint32_t first, uint32_t last, uint32_t position,
+                         const Decoded* hint, uint32_t& ref) const {
   if (last - first == 1) {
     ref = word_at(bytes, first);
+    return true;
+  }
+  if (hint != nullptr && hint->same(bytes, first, last)) {
+    ref = hint->refs[position];
     return true;
   }
   const uint32_t m = middle(first, last);
   uint32_t left = 0;
   uint32_t right = 0;
-  if (!find_ref(bytes, first, m, left) || !find_ref(bytes, m, last, right)) return false;
+  if (!find_ref(bytes, first, m, 2 * position, hint, left) ||
+      !find_ref(bytes, m, last, 2 * position + 1, hint, right)) {
+    return false;
+  }
   ref = find_node(pair_of(left, right));
   return ref != kNone;
 }
 
-uint32_t TreeStore::add_ref(std::string_view bytes, uint32_t first, uint32_t last) {
+uint32_t TreeStore::add_ref(std::string_view bytes, uint32_t first, uint32_t last,
+                            uint32_t position, const Decoded* hint) {
   if (last - first == 1) return word_at(bytes, first);
+  if (hint != nullptr && hint->same(bytes, first, last)) return hint->refs[position];
   const uint32_t m = middle(first, last);
-  const uint32_t left = add_ref(bytes, first, m);
-  const uint32_t right = add_ref(bytes, m, last);
+  const uint32_t left = add_ref(bytes, first, m, 2 * position, hint);
+  const uint32_t right = add_ref(bytes, m, last, 2 * position + 1, hint);
   return find_or_add_node(pair_of(left, right));
 }
 
@@ -137,9 +180,10 @@ bool TreeStore::find_root(std::string_view bytes, uint64_t& root) const {
     return true;
   }
   const uint32_t m = middle(0, n);
+  const Decoded* h = hint(bytes.size());
   uint32_t left = 0;
   uint32_t right = 0;
-  if (!find_ref(bytes, 0, m, left) || !find_ref(bytes, m, n, right)) return false;
+  if (!find_ref(bytes, 0, m, 2, h, left) || !find_ref(bytes, m, n, 3, h, right)) return false;
   root = pair_of(left, right);
   return true;
 }
@@ -148,8 +192,9 @@ uint64_t TreeStore::add_root(std::string_view bytes) {
   const uint32_t n = word_count(bytes.size());
   if (n <= 1) return n == 0 ? 0 : pair_of(word_at(bytes, 0), 0);
   const uint32_t m = middle(0, n);
-  const uint32_t left = add_ref(bytes, 0, m);
-  const uint32_t right = add_ref(bytes, m, n);
+  const Decoded* h = hint(bytes.size());
+  const uint32_t left = add_ref(bytes, 0, m, 2, h);
+  const uint32_t right = add_ref(bytes, m, n, 3, h);
   return pair_of(left, right);
 }
 
@@ -215,35 +260,49 @@ std::pair<uint32_t, bool> TreeStore::insert(std::string_view bytes) {
   return {add(bytes, 0, where), true};
 }
 
-void TreeStore::expand(uint32_t ref, uint32_t first, uint32_t last, char* out) const {
+void TreeStore::expand(uint32_t ref, uint32_t first, uint32_t last, uint32_t position, char* out,
+                       uint32_t* refs) const {
+  if (refs != nullptr) refs[position] = ref;
   if (last - first == 1) {
     std::memcpy(out + std::size_t{first} * 4, &ref, 4);
     return;
   }
   const uint64_t pair = nodes_[ref];
   const uint32_t m = middle(first, last);
-  expand(static_cast<uint32_t>(pair >> 32), first, m, out);
-  expand(static_cast<uint32_t>(pair), m, last, out);
+  expand(static_cast<uint32_t>(pair >> 32), first, m, 2 * position, out, refs);
+  expand(static_cast<uint32_t>(pair), m, last, 2 * position + 1, out, refs);
 }
 
-std::string_view TreeStore::get(uint32_t id, std::string& buffer) const {
+std::string_view TreeStore::decode(uint32_t id, std::string& buffer, uint32_t* refs) const {
   const uint32_t length = length_of(id);
   const uint32_t n = word_count(length);
   buffer.resize(std::size_t{n} * 4);
   const uint64_t root = roots_[id];
   if (n == 1) {
-    expand(static_cast<uint32_t>(root >> 32), 0, 1, buffer.data());
+    expand(static_cast<uint32_t>(root >> 32), 0, 1, 2, buffer.data(), refs);
   } else if (n >= 2) {
     const uint32_t m = middle(0, n);
-    expand(static_cast<uint32_t>(root >> 32), 0, m, buffer.data());
-    expand(static_cast<uint32_t>(root), m, n, buffer.data());
+    expand(static_cast<uint32_t>(root >> 32), 0, m, 2, buffer.data(), refs);
+    expand(static_cast<uint32_t>(root), m, n, 3, buffer.data(), refs);
   }
   return {buffer.data(), length};
 }
 
+std::string_view TreeStore::get(uint32_t id, std::string& buffer) const {
+  return decode(id, buffer, nullptr);
+}
+
 std::string_view TreeStore::get(uint32_t id) const {
-  thread_local std::string buffer;
-  return get(id, buffer);
+  Decoded& d = decoded_on_this_thread();
+  const uint32_t n = word_count(length_of(id));
+  // The parts of depth d (the root's halves: 1) have positions in [2^d, 2^(d+1)) and at most
+  // ceil(n / 2^d) words, so every position is below 2^(ceil(log2 n) + 1) < 4n.
+  if (d.refs.size() < std::size_t{n} * 4 + 4) d.refs.resize(std::size_t{n} * 4 + 4);
+  d.store = 0;  // invalid while decoding
+  std::string_view out = decode(id, d.bytes, d.refs.data());
+  d.store = serial_;
+  d.words = n;
+  return out;
 }
 
 uint64_t TreeStore::allocated_bytes() const {

@@ -85,12 +85,24 @@ class TreeStore {
     uint64_t mask_ = 0;
   };
 
-  // The reference of words [first, last) of `bytes`; false when a node is missing.
-  bool find_ref(std::string_view bytes, uint32_t first, uint32_t last, uint32_t& ref) const;
-  uint32_t add_ref(std::string_view bytes, uint32_t first, uint32_t last);
+  // The state last decoded by get() on this thread, with the reference of every part: a state
+  // looked up on the same thread shares most parts with it (a successor with its parent), and
+  // equal words give the reference without a probe.
+  struct Decoded;
+  static Decoded& decoded_on_this_thread();
+  const Decoded* hint(std::size_t length) const;
+
+  // The reference of words [first, last) of `bytes`, the part at `position` in the tree (the
+  // root's halves are 2 and 3, the halves of p are 2p and 2p + 1); false when a node is missing.
+  bool find_ref(std::string_view bytes, uint32_t first, uint32_t last, uint32_t position,
+                const Decoded* hint, uint32_t& ref) const;
+  uint32_t add_ref(std::string_view bytes, uint32_t first, uint32_t last, uint32_t position,
+                   const Decoded* hint);
   bool find_root(std::string_view bytes, uint64_t& root) const;
   uint64_t add_root(std::string_view bytes);
-  void expand(uint32_t ref, uint32_t first, uint32_t last, char* out) const;
+  std::string_view decode(uint32_t id, std::string& buffer, uint32_t* refs) const;
+  void expand(uint32_t ref, uint32_t first, uint32_t last, uint32_t position, char* out,
+              uint32_t* refs) const;
   uint32_t length_of(uint32_t id) const;
   uint8_t length_code(uint32_t length);
 
@@ -98,6 +110,7 @@ class TreeStore {
   uint32_t find_node(uint64_t pair) const;
   uint32_t find_or_add_node(uint64_t pair);
 
+  uint64_t serial_;               // tells this store's hints from others'
   ChunkedArray<uint64_t> nodes_;  // by number
   Index node_index_;
   ChunkedArray<uint64_t> roots_;  // by state number

@@ -155,6 +155,51 @@ TEST(TreeStoreTest, MeterFreesEverythingOnDestruction) {
   EXPECT_EQ(meter.current(), 0u);
 }
 
+// As in a search: decode a state, then look up and add its neighbours (a byte changed, a byte
+// more or less, a zero byte more where the padding was), which reuse the parts of the decoded one.
+TEST(TreeStoreTest, NeighboursOfTheLastDecodedStateAsWithStateStore) {
+  MemoryMeter plain_meter;
+  MemoryMeter tree_meter;
+  StateStore plain(&plain_meter);
+  TreeStore tree(&tree_meter);
+  TreeStore other(&tree_meter);  // decoding from another store must not mislead this one
+  std::mt19937 rng(21);
+  for (int i = 0; i < 20; ++i) {
+    std::string s(rng() % 60, '\0');
+    for (char& c : s) c = static_cast<char>(rng() % 3);
+    ASSERT_EQ(tree.insert(s), plain.insert(s));
+    other.insert(s + "x");
+  }
+  for (int i = 0; i < 20000; ++i) {
+    const auto id = static_cast<uint32_t>(rng() % tree.size());
+    if (i % 7 == 0) other.get(static_cast<uint32_t>(rng() % other.size()));
+    std::string s(tree.get(id));
+    ASSERT_EQ(s, plain.get(id));
+    switch (rng() % 5) {
+      case 0:
+        if (!s.empty()) s[rng() % s.size()] = static_cast<char>(rng() % 3);
+        break;
+      case 1:
+        s += '\0';
+        break;
+      case 2:
+        if (!s.empty()) s.pop_back();
+        break;
+      case 3:
+        s += static_cast<char>(rng() % 3);
+        break;
+      default:
+        break;  // the decoded state itself
+    }
+    ASSERT_EQ(tree.find(s), plain.find(s)) << i;
+    if (rng() % 2 == 0) {
+      ASSERT_EQ(tree.insert(s), plain.insert(s)) << i;
+    }
+  }
+  EXPECT_GT(tree.size(), 4000u);
+  for (uint32_t id = 0; id < tree.size(); ++id) ASSERT_EQ(tree.get(id), plain.get(id));
+}
+
 // The search's parallel expansion: lookups and gets from several threads, nothing added.
 TEST(TreeStoreTest, ConcurrentLookupsAndGets) {
   MemoryMeter meter;
