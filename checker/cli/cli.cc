@@ -42,6 +42,7 @@ struct CheckArgs {
   std::string html;
   bool no_symmetry = false;
   bool no_por = false;
+  bool compress = false;
   bool quiet = false;
 };
 
@@ -111,6 +112,7 @@ compile::CheckOptions check_options(const CheckArgs& args, const Environment& en
   options.search.stop = env.stop;
   options.symmetry = !args.no_symmetry;
   options.por = !args.no_por;
+  options.search.compress_states = args.compress;
   return options;
 }
 
@@ -262,6 +264,8 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
       ->type_name("PATH");
   check->add_flag("--no-symmetry", args.no_symmetry, "Turn symmetry reduction off");
   check->add_flag("--no-por", args.no_por, "Turn partial-order reduction off");
+  check->add_flag("--compress", args.compress,
+                  "Store states tree-compressed: a fraction of the memory, same results");
   check->add_flag("--quiet", args.quiet, "Draw no progress line");
   check->footer(
       "Exit status: 0 every spec as expected; 1 some spec not as expected; 2 usage or spec\n"

@@ -252,6 +252,7 @@ TEST_F(CliTest, DefaultsReachTheChecker) {
   EXPECT_EQ(o.search.max_seconds, 0.0);
   EXPECT_EQ(o.search.stop, &stop);
   EXPECT_FALSE(o.search.progress);
+  EXPECT_FALSE(o.search.compress_states);
   EXPECT_TRUE(o.symmetry);
   EXPECT_TRUE(o.por);
 }
@@ -261,7 +262,7 @@ TEST_F(CliTest, OptionsReachTheChecker) {
   dir_.write("specs/a.lcs", "holds");
   EXPECT_EQ(run_cli({"check", "--const", "SEATS=2", "--const", "D=-1", specs, "--threads", "3",
                      "--max-states", "1000", "--max-memory", "512M", "--max-seconds", "1.5",
-                     "--no-symmetry", "--no-por", "--quiet"}),
+                     "--no-symmetry", "--no-por", "--compress", "--quiet"}),
             0);
   ASSERT_EQ(checker_.calls.size(), 1u);
   const compile::CheckOptions& o = checker_.calls[0].options;
@@ -271,6 +272,7 @@ TEST_F(CliTest, OptionsReachTheChecker) {
   EXPECT_EQ(o.search.max_states, 1000u);
   EXPECT_EQ(o.search.max_memory_bytes, 512u << 20);
   EXPECT_EQ(o.search.max_seconds, 1.5);
+  EXPECT_TRUE(o.search.compress_states);
   EXPECT_FALSE(o.symmetry);
   EXPECT_FALSE(o.por);
 }

@@ -36,6 +36,15 @@ class ChunkedArray {
     return bytes;
   }
 
+  // What `count` more push_backs would allocate, at most.
+  uint64_t bytes_to_push(uint64_t count) const {
+    const uint64_t need = (size_ + count + kChunkElements - 1) >> kShift;
+    if (need <= chunks_.size()) return 0;
+    uint64_t bytes = (need - chunks_.size()) * kChunkElements * sizeof(T);
+    if (need > chunks_.capacity()) bytes += need * 4 * sizeof(T*);  // the vector's growth
+    return bytes;
+  }
+
   void push_back(T value) {
     if (size_ == chunks_.size() * kChunkElements) {
       chunks_.push_back(MeteredAllocator<T>(meter_).allocate(kChunkElements));

@@ -26,6 +26,7 @@
 #include "checker/engine/memory_meter.h"
 #include "checker/engine/state_hash.h"
 #include "checker/engine/state_store.h"
+#include "checker/engine/visited_states.h"
 #include "checker/engine/worker_pool.h"
 
 namespace lockcheck::engine {
@@ -126,7 +127,7 @@ class Search {
   uint64_t state_cap_ = StateStore::kMaxStates;
 
   MemoryMeter meter_;
-  StateStore store_;
+  VisitedStates store_;
   ChunkedArray<uint32_t> parent_;  // kNone for the initial state
   ChunkedArray<Choice> choice_;
   ChunkedArray<uint16_t> faults_;
@@ -175,7 +176,7 @@ class Search::DirectSink final : public SuccessorSink {
 
 class Search::BatchSink final : public SuccessorSink {
  public:
-  BatchSink(const StateStore& store, Batch& batch) : store_(store), batch_(batch) {}
+  BatchSink(const VisitedStates& store, Batch& batch) : store_(store), batch_(batch) {}
   void state(Choice c, bool fault, std::string_view next) override {
     uint64_t hash = hash_state(next);
     uint32_t known = store_.lookup(next, hash).id;
@@ -193,7 +194,7 @@ class Search::BatchSink final : public SuccessorSink {
   uint32_t rank = 0;
 
  private:
-  const StateStore& store_;
+  const VisitedStates& store_;
   Batch& batch_;
 };
 
@@ -250,7 +251,7 @@ Search::Search(const Model& model, const SearchOptions& options)
       options_(options),
       properties_(static_cast<uint32_t>(model.properties().size())),
       meter_(options.max_memory_bytes),
-      store_(&meter_),
+      store_(&meter_, options.compress_states),
       parent_(&meter_),
       choice_(&meter_),
       faults_(&meter_),

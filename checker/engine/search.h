@@ -28,6 +28,7 @@ struct SearchOptions {
   uint64_t max_memory_bytes = 0;  // 0: no limit; counts the engine's own stores
   double max_seconds = 0;         // 0: no limit
   int threads = 1;  // <= 0: all cores. successors() is then called from several threads at once
+  bool compress_states = false;  // the tree-compressed store (TreeStore): less memory, same results
   const std::atomic<bool>* stop = nullptr;        // set by a signal handler: stop as if a limit hit
   std::function<void(const Progress&)> progress;  // called now and then, from the search thread
 };

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "checker/engine/search.h"
+#include "checker/engine/state_hash.h"
 #include "checker/engine/test_graph_model.h"
 
 namespace lockcheck::engine {
@@ -112,6 +113,7 @@ TEST(SearchRandomTest, MatchesBruteForceOnSmallGraphs) {
     for (int threads : {1, 2}) {
       SearchOptions options;
       options.threads = threads;
+      options.compress_states = round % 2 == 1;  // the tree store on every other graph
       SearchResult got = search(g, options);
       ASSERT_TRUE(got.complete);
       ASSERT_EQ(got.violations.size(), want.violations.size());
@@ -169,6 +171,82 @@ TEST(SearchRandomTest, ThreadsStopAtTheSameStateUnderAStateLimit) {
     EXPECT_EQ(one.states, limit);
     options.threads = 2;
     expect_same(one, search(g, options), fmt::format("limit {}", limit));
+  }
+}
+
+// A model's states with a tail of 0 to 90 bytes derived from the state, so that the tree store
+// sees states of many lengths and deep trees: the same graph, the same results.
+class PaddedModel final : public Model {
+ public:
+  explicit PaddedModel(const Model& inner) : inner_(inner) {}
+  static std::string pad(std::string_view state) {
+    uint64_t h = hash_state(state);
+    std::string out(state);
+    out += '|';
+    for (uint64_t i = 0, n = h % 91; i < n; ++i) out += static_cast<char>((h >> (i % 56)) & 3);
+    return out;
+  }
+  static std::string_view unpad(std::string_view state) { return state.substr(0, state.find('|')); }
+
+  std::string initial() const override { return pad(inner_.initial()); }
+  void successors(std::string_view state, SuccessorSink& sink) const override {
+    Sink padding(sink);
+    inner_.successors(unpad(state), padding);
+  }
+  const std::vector<PropertyInfo>& properties() const override { return inner_.properties(); }
+  void evaluate(std::string_view state, StateReport& out) const override {
+    inner_.evaluate(unpad(state), out);
+  }
+
+ private:
+  class Sink final : public SuccessorSink {
+   public:
+    explicit Sink(SuccessorSink& out) : out_(out) {}
+    void state(Choice c, bool fault, std::string_view next) override {
+      out_.state(c, fault, pad(next));
+    }
+    void failure(Choice c, bool fault, PropertyId p) override { out_.failure(c, fault, p); }
+
+   private:
+    SuccessorSink& out_;
+  };
+  const Model& inner_;
+};
+
+TEST(SearchRandomTest, TreeStoreGivesIdenticalResults) {
+  std::mt19937 rng(13);
+  for (int round = 0; round < 4; ++round) {
+    GraphModel g = random_graph(rng, 4000, 1, 4, 6, 2);
+    PaddedModel padded(g);
+    SearchResult plain = search(g, SearchOptions{});
+    SearchResult padded_plain = search(padded, SearchOptions{});
+    expect_same(plain, padded_plain, fmt::format("round {}, padded", round));
+    for (int threads : {1, 2, 3}) {
+      SearchOptions options;
+      options.threads = threads;
+      options.compress_states = true;
+      expect_same(plain, search(g, options), fmt::format("round {}, {} threads", round, threads));
+      expect_same(plain, search(padded, options),
+                  fmt::format("round {}, {} threads, padded", round, threads));
+    }
+  }
+}
+
+TEST(SearchRandomTest, TreeStoreStopsAtTheSameStateUnderAStateLimit) {
+  std::mt19937 rng(17);
+  GraphModel g = random_graph(rng, 4000, 1, 4, 6, 2);
+  PaddedModel padded(g);
+  for (uint64_t limit : {1, 2, 50, 777, 1500}) {
+    SearchOptions options;
+    options.max_states = limit;
+    SearchResult plain = search(padded, options);
+    EXPECT_EQ(plain.states, limit);
+    options.compress_states = true;
+    for (int threads : {1, 2}) {
+      options.threads = threads;
+      expect_same(plain, search(padded, options),
+                  fmt::format("limit {}, {} threads", limit, threads));
+    }
   }
 }
 
