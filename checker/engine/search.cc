@@ -202,7 +202,7 @@ class Search::BatchSink final : public SuccessorSink {
 // the level being built (numbers below next_start) do not change while it is built.
 class Search::AmpleSink final : public SuccessorSink {
  public:
-  AmpleSink(const StateStore& store, const uint64_t& next_start)
+  AmpleSink(const VisitedStates& store, const uint64_t& next_start)
       : store_(store), next_start_(next_start) {}
   void clear() {
     entries_.clear();
@@ -229,7 +229,7 @@ class Search::AmpleSink final : public SuccessorSink {
     size_t offset;
     size_t length;
   };
-  const StateStore& store_;
+  const VisitedStates& store_;
   const uint64_t& next_start_;
   std::vector<Entry> entries_;
   std::string bytes_;
