@@ -82,6 +82,8 @@ class SpecGenerator {
     detect_ = chance(4);
     std::string out;
     out += "database db {\n  table t (id int primary key, v int) max 5 rows;\n";
+    // Rows keyed by process ids: symmetry renames them (the group w is interchangeable).
+    out += "  table r (who pid primary key, n int) max 6 rows;\n";
     out += "  insert into t values (1, 0), (2, 0), (3, 0);\n";
     if (detect_) out += "  detect deadlocks;\n";
     out += "}\n";
@@ -147,8 +149,24 @@ class SpecGenerator {
         if (clock_ && chance(2)) return "sleep 1;";
         return chance(3) ? "await s > 0;" : "x = x + 1;";
       case 10:
-        return chance(3) ? "INSERT INTO t VALUES (${x + 4}, 0) ON CONFLICT DO NOTHING;"
-                         : "DELETE FROM t WHERE id = " + key() + ";";
+        switch (pick(8)) {
+          case 0:
+            return "INSERT INTO t VALUES (${x + 4}, 0) ON CONFLICT DO NOTHING;";
+          case 1:
+            return "DELETE FROM t WHERE id = " + key() + ";";
+          case 2:
+            return "INSERT INTO r VALUES ($self, 0) ON CONFLICT DO NOTHING;";
+          case 3:
+            return "UPDATE r SET n = n + 1 WHERE who = $self;";
+          case 4:
+            return "UPDATE r SET n = n + 1 WHERE n < 2;";
+          case 5:
+            return "SELECT COUNT(*) INTO x FROM r WHERE n > 0;";
+          case 6:
+            return "SELECT n INTO x FROM r WHERE who = $self FOR UPDATE;";
+          default:
+            return "DELETE FROM r WHERE who = $self;";
+        }
       case 11:
         return "x = cache: GET k" + key() + ";";
       case 12:
@@ -170,7 +188,9 @@ class SpecGenerator {
   }
 
   std::string property() {
-    switch (pick(12)) {
+    switch (pick(13)) {
+      case 12:
+        return "(SELECT COUNT(*) FROM r WHERE n > 0) <= " + std::to_string(pick(3));
       case 8:  // orders between data that different processes may write independently
         return "(SELECT v FROM t WHERE id = 1) >= (SELECT v FROM t WHERE id = 2)";
       case 9:

@@ -9,13 +9,100 @@
 
 namespace lockcheck::compile {
 
+namespace {
+
+bool stores_pids(const sql::TableSchema& t) {
+  return std::find(t.types.begin(), t.types.end(), sql::ColumnType::pid) != t.types.end();
+}
+
+// Whether `where` pins every primary-key column with `=` in its top-level conjunction: the
+// statement then sees at most one row, whatever the order of the table.
+bool pins_one_row(const ast::Expr* where, const sql::TableSchema& t) {
+  if (t.primary_key.empty()) return false;
+  std::vector<bool> pinned(t.primary_key.size(), false);
+  std::vector<const ast::Expr*> todo{where};
+  while (!todo.empty()) {
+    const ast::Expr* e = todo.back();
+    todo.pop_back();
+    if (e == nullptr || e->kind != ast::ExprKind::binary || e->args.size() != 2) continue;
+    if (e->op == ast::Op::and_) {
+      todo.push_back(e->args[0].get());
+      todo.push_back(e->args[1].get());
+      continue;
+    }
+    if (e->op != ast::Op::eq) continue;
+    for (const auto& side : e->args) {
+      if (side->kind != ast::ExprKind::column) continue;
+      for (size_t k = 0; k < t.primary_key.size(); ++k)
+        if (t.columns[static_cast<size_t>(t.primary_key[k])] == side->text) pinned[k] = true;
+    }
+  }
+  return std::all_of(pinned.begin(), pinned.end(), [](bool b) { return b; });
+}
+
+// Why a statement on a table that stores process ids would behave differently once the ids are
+// renamed (rows are kept in the order of their values, so a rename can reorder them), or "".
+// `scalar`: a subquery in a property, whose value is its first row's.
+std::string order_dependence(const ast::SqlStmt& q, const sql::TableSchema& t, bool scalar) {
+  if (!q.order_by.empty()) return "ORDER BY";
+  if (q.limit) return "LIMIT";
+  auto column_is_pid = [&](const std::string& c) {
+    for (size_t k = 0; k < t.columns.size(); ++k)
+      if (t.columns[k] == c) return t.types[k] == sql::ColumnType::pid;
+    return false;
+  };
+  bool all_aggregates = !q.items.empty();
+  for (const auto& it : q.items) {
+    if ((it.agg == ast::Aggregate::min || it.agg == ast::Aggregate::max) &&
+        column_is_pid(it.column))
+      return "MIN or MAX of process ids";
+    if (it.agg == ast::Aggregate::none) all_aggregates = false;
+  }
+  // Values of one row among several (the first) kept in variables or returned by a subquery.
+  bool first_row = false;
+  if (q.kind == ast::SqlKind::select) {
+    first_row = (scalar || !q.into.empty()) && !all_aggregates;
+  } else if (q.kind == ast::SqlKind::update || q.kind == ast::SqlKind::delete_) {
+    first_row = !q.into.empty();  // RETURNING ... INTO
+  }
+  if (first_row && !pins_one_row(q.where.get(), t))
+    return "a statement that may read several rows into variables";
+  return "";
+}
+
+void subqueries(const ast::Expr* e, std::vector<const ast::SqlStmt*>& out) {
+  if (e == nullptr) return;
+  if (e->kind == ast::ExprKind::subquery && e->select) out.push_back(e->select.get());
+  for (const auto& a : e->args) subqueries(a.get(), out);
+}
+
+}  // namespace
+
 Symmetry::Symmetry(const CompiledSpec& spec, bool enabled, std::vector<std::string>& notes)
     : spec_(spec) {
   if (!enabled) return;
+  // A table may store process ids as long as no statement depends on the order of its rows
+  // (renaming ids reorders them); the first statement that does turns symmetry off.
   std::string pid_table;
-  for (const auto& t : spec.schema.tables)
-    for (auto type : t.types)
-      if (type == sql::ColumnType::pid && pid_table.empty()) pid_table = t.name;
+  auto check = [&](const ast::SqlStmt& q, bool scalar) {
+    if (!pid_table.empty()) return;
+    for (const auto& t : spec.schema.tables) {
+      if (t.name != q.table || !stores_pids(t)) continue;
+      std::string why = order_dependence(q, t, scalar);
+      if (!why.empty())
+        pid_table =
+            fmt::format("{}' stores process ids and line {} uses {}", t.name, q.loc.line, why);
+    }
+  };
+  for (const auto& g : spec.groups)
+    for (const Instr& in : g.program.code)
+      if (in.kind == InstrKind::sql && in.stmt != nullptr && in.stmt->sql)
+        check(*in.stmt->sql, false);
+  for (const auto& p : spec.ast.properties) {
+    std::vector<const ast::SqlStmt*> qs;
+    subqueries(p.expr.get(), qs);
+    for (const auto* q : qs) check(*q, true);
+  }
   for (size_t g = 0; g < spec.groups.size(); ++g) {
     const Group& group = spec.groups[g];
     if (!group.array || group.count < 2) continue;
@@ -25,8 +112,7 @@ Symmetry::Symmetry(const CompiledSpec& spec, bool enabled, std::vector<std::stri
       continue;
     }
     if (!pid_table.empty()) {
-      notes.push_back(fmt::format("symmetry off for '{}': table '{}' stores process ids",
-                                  group.decl->name, pid_table));
+      notes.push_back(fmt::format("symmetry off for '{}': table '{}", group.decl->name, pid_table));
       continue;
     }
     groups_.push_back(static_cast<int>(g));
@@ -101,15 +187,30 @@ std::string Symmetry::signature(const State& s, int m, int first, int count) con
     for (size_t t = 0; t < s.db.tables.size(); ++t) {
       for (const auto& r : s.db.tables[t].rows) {
         bool shared = std::find(r.shared.begin(), r.shared.end(), m) != r.shared.end();
-        if (r.writer != m && r.exclusive != m && !shared) continue;
+        auto holds_id = [&](const std::optional<sql::Row>& row) {
+          return row && std::any_of(row->begin(), row->end(), [&](const Value& v) {
+                   return v.type == Type::pid && v.i == m;
+                 });
+        };
+        if (r.writer != m && r.exclusive != m && !shared && !holds_id(r.committed) &&
+            !holds_id(r.pending))
+          continue;
         ByteWriter rw;
         rw.u(t);
         rw.u((r.writer == m ? 1 : 0) | (r.exclusive == m ? 2 : 0) | (shared ? 4 : 0));
+        auto cell = [&](const Value& v) {
+          if (v.type == Type::pid && v.i == m)
+            rw.value(Value::pid(-1));
+          else if (v.type == Type::pid && v.i >= first && v.i < first + count)
+            rw.value(Value::pid(-2));
+          else
+            rw.value(v);
+        };
         if (r.committed)
-          for (const auto& v : *r.committed) rw.value(v);
+          for (const auto& v : *r.committed) cell(v);
         rw.u(r.pending ? 1 : 0);
-        if (r.writer == m && r.pending)
-          for (const auto& v : *r.pending) rw.value(v);
+        if ((r.writer == m || holds_id(r.pending)) && r.pending)
+          for (const auto& v : *r.pending) cell(v);
         rows.push_back(rw.take());
       }
     }

@@ -322,6 +322,12 @@ class Evaluator {
     if (a.type != b.type) {
       return fail(fmt::format("cannot compare {} with {}", type_name(a.type), type_name(b.type)));
     }
+    // Process ids compare only for equality, as in host expressions: an order between them
+    // would make a spec's behaviour depend on the ids, which symmetry reduction assumes it never
+    // does.
+    if (a.type == Type::pid && op != Op::eq && op != Op::ne) {
+      return fail("cannot order process ids (only = and <> compare them)");
+    }
     int c = compare_values(a, b, ctx_.pool);
     bool r = false;
     switch (op) {
