@@ -2,8 +2,9 @@
 # lockcheck against SPIN: each benchmark spec (bench/specs/NAME.lcs) and its Promela twin
 # (bench/promela/NAME.pml), at each size, one after the other in one go:
 #   SPIN:      spin -a -DN=n NAME.pml; gcc -O2 -DBFS -DSAFETY -DNOFAIR -DMEMLIM=.. pan.c; ./pan
-#   lockcheck: lockcheck check NAME.lcs --const CLIENTS=n --no-symmetry --threads 1, then 2
-#              (the same state graph as SPIN's), then with symmetry (the default) --threads 1
+#   lockcheck: lockcheck check NAME.lcs --const CLIENTS=n --no-symmetry --no-por --threads 1,
+#              then 2 (the same state graph as SPIN's: partial-order reduction is on by default),
+#              then as a user runs it (symmetry and partial-order reduction on) --threads 1
 # Each whole process is timed (wall and CPU, /usr/bin/time) REPEATS times, the runs of one
 # repetition back to back so that they see the same load; the tables give the medians. A
 # benchmark, not a test: nothing here is in ctest, and a slow run fails nothing.
@@ -43,7 +44,7 @@ use_quick=0
 for arg in "$@"; do
   case $arg in
     --quick) use_quick=1 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *)
       if [[ -z ${constant[$arg]:-} ]]; then
         echo "unknown benchmark '$arg' (${all_benches[*]})" >&2
@@ -160,10 +161,11 @@ for bench in "${benches[@]}"; do
         tsv "$bench" "$n" "$r" gcc "" "$w2" "" "" ""
         tsv "$bench" "$n" "$r" pan "$spin_states" "$w3" "$c3" "$m3" "errors=$errors"
       } >>"$raw"
-      # lockcheck: without symmetry on one thread and two, then as a user runs it (symmetry on).
+      # lockcheck: without symmetry and partial-order reduction (SPIN's graph) on one thread and
+      # two, then as a user runs it (both reductions on).
       for t in 1 2 sym; do
         json=$dir/lockcheck-$t.json
-        opts=(--threads "$t" --no-symmetry)
+        opts=(--threads "$t" --no-symmetry --no-por)
         [[ $t == sym ]] && opts=(--threads 1)
         read -r w c m s < <(timed "$dir/lockcheck-$t.log" "$LOCKCHECK" check "$spec" \
                               --const "${constant[$bench]}=$n" "${opts[@]}" --quiet --json "$json")
@@ -213,7 +215,7 @@ done
 {
   echo
   echo "Wall-clock seconds, medians of $REPEATS (load at end: $(load))."
-  echo "SPIN s = spin -a + gcc + ./pan; lc = lockcheck check --no-symmetry (the same states as"
+  echo "SPIN s = spin -a + gcc + ./pan; lc = lockcheck check --no-symmetry --no-por (the same states as"
   echo "SPIN); st/s = states per wall second; ratios > 1: lockcheck slower."
   echo
   row benchmark N "SPIN states" "lc states" "SPIN s" "pan s" "lc 1T s" "lc 2T s" "pan st/s" \
@@ -228,7 +230,7 @@ done
   rule 10
   printf '%s\n' "${cpu_rows[@]}"
   echo
-  echo "lockcheck as a user runs it (symmetry reduction on, 1 thread), wall seconds, medians."
+  echo "lockcheck as a user runs it (symmetry and partial-order reduction on, 1 thread), wall seconds, medians."
   echo
   row benchmark N "lc states" "lc s" "SPIN s" "lc / SPIN" "states without / with symmetry" \
       "N!" note

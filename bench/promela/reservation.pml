@@ -13,6 +13,11 @@
  * clock process is lockcheck's tick; the expirer stores its wake-up tick (-1 when not sleeping).
  * Per process: pc; the expirer's k and n. Transaction status and the built-ins (found,
  * row_count) follow from pc and the rows here, so they are not stored twice.
+ *
+ * Dead locals, as lockcheck resets them: a process that is done forgets the locals no property
+ * reads. The expirer's k and n go back to their constant initial values (0, 0; k is 1 while it
+ * runs, as above), and a done process's found, row_count and sql_error go back to false, 0 and
+ * '', which here are implied by pc == DONE / xpc == XDONE. A client has no declared locals.
  */
 #ifndef N
 #define N 4
@@ -159,7 +164,7 @@ end:
        od;
        released = released + n;
        if :: k < 2 -> k++; wake = now + 1; xpc = AT_SLEEP   /* the loop: sleep 1 again */
-          :: else -> xpc = XDONE
+          :: else -> xpc = XDONE; k = 0; n = 0   /* done: its dead locals are reset */
        fi;
        check_invariants(i) }
   od
