@@ -32,10 +32,10 @@ PAN_ARGS=${PAN_ARGS:-}
 all_benches=(optimistic_retry pessimistic_for_update redis_lease_fencing reservation)
 declare -A constant=([optimistic_retry]=BUYERS [pessimistic_for_update]=BUYERS
                      [redis_lease_fencing]=CLIENTS [reservation]=CLIENTS)
-# The largest size of each takes 10-60 s in lockcheck (one thread, no symmetry) on the 2-core
+# The largest size of each takes 5-25 s in lockcheck (one thread, no symmetry) on the 2-core
 # machine of docs/performance.md.
-declare -A sizes=([optimistic_retry]="4 5 6" [pessimistic_for_update]="9 10 11"
-                  [redis_lease_fencing]="2 3 4" [reservation]="3 4 5")
+declare -A sizes=([optimistic_retry]="5 6 7" [pessimistic_for_update]="14 16 18"
+                  [redis_lease_fencing]="3 4 5" [reservation]="3 4 5")
 declare -A quick=([optimistic_retry]="3 4" [pessimistic_for_update]="6 8"
                   [redis_lease_fencing]="2 3" [reservation]="2 3")
 
