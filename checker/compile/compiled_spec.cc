@@ -76,7 +76,7 @@ class SpecBuilder {
     database();
     if (spec.clock) {
       out_.has_clock = true;
-      out_.clock_max = const_int(spec.clock->max.get(), 0, "the clock's max");
+      out_.clock_max = const_bound(spec.clock->max.get(), 0, "the clock's max");
     }
     faults();
     for (const auto& g : out_.groups) {
@@ -137,6 +137,16 @@ class SpecBuilder {
     }
     if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
       diags_.error(e->loc, fmt::format("{} is out of range ({})", what, v));
+      return fallback;
+    }
+    return v;
+  }
+
+  // A bound (a clock's max, a fault budget, a table's rows): an integer of 0 or more.
+  int64_t const_bound(const ast::Expr* e, int64_t fallback, const std::string& what) {
+    int64_t v = const_int(e, fallback, what);
+    if (e != nullptr && v < 0) {
+      diags_.error(e->loc, fmt::format("{} must be 0 or more, not {}", what, v));
       return fallback;
     }
     return v;
@@ -264,7 +274,7 @@ class SpecBuilder {
       }
       ts.primary_key = t.primary_key;
       ts.max_rows = -1;
-      if (t.max_rows) ts.max_rows = static_cast<int>(const_int(t.max_rows.get(), 0, "max rows"));
+      if (t.max_rows) ts.max_rows = static_cast<int>(const_bound(t.max_rows.get(), 0, "max rows"));
       out_.schema.tables.push_back(std::move(ts));
     }
     out_.initial_rows.resize(db->tables.size());
@@ -323,7 +333,7 @@ class SpecBuilder {
     for (const auto& f : spec.faults) {
       Fault fault;
       fault.decl = &f;
-      fault.budget = const_int(f.at_most.get(), 0, "a fault budget");
+      fault.budget = const_bound(f.at_most.get(), 0, "a fault budget");
       if (f.kind == ast::FaultKind::crash) {
         fault.target = FaultTarget::process_crash;
         fault.group = find_group(f.target);
@@ -339,7 +349,7 @@ class SpecBuilder {
       out_.faults.push_back(fault);
     }
     if (spec.total_fault_budget)
-      out_.total_fault_budget = const_int(spec.total_fault_budget.get(), 0, "the fault budget");
+      out_.total_fault_budget = const_bound(spec.total_fault_budget.get(), 0, "the fault budget");
   }
 
   int find_group(const std::string& name) const {

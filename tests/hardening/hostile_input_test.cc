@@ -171,15 +171,30 @@ TEST(HostileInput, HugeProcessGroups) {
 
 // Negative bounds that are accepted today without an error (docs/hardening.md, "Left"): they
 // must at least run cleanly, as the bound 0 would.
-TEST(HostileInput, NegativeBoundsRunCleanly) {
-  for (const char* source :
-       {"clock max -1;\nprocess p { done; }\n", "process p { done; }\nfault crash p at most -1;\n",
-        "database db {\n  table t (id int primary key) max -1 rows;\n}\nprocess p { INSERT INTO t "
-        "VALUES (1); }\n"}) {
-    Checked c = check(source);
-    EXPECT_TRUE(c.result.error_text.empty()) << c.result.error_text;
-    EXPECT_TRUE(c.result.complete) << source;
+TEST(HostileInput, NegativeBoundsAreErrors) {
+  struct Case {
+    const char* source;
+    const char* error;  // with its line:column
+  };
+  for (Case k : {Case{"clock max -1;\nprocess p { done; }\n",
+                      ":1:11: error: the clock's max must be 0 or more, not -1"},
+                 Case{"process p { done; }\nfault crash p at most -1;\n",
+                      ":2:23: error: a fault budget must be 0 or more, not -1"},
+                 Case{"process p { done; }\nfault crash p at most 1;\nfaults at most -2;\n",
+                      ":3:16: error: the fault budget must be 0 or more, not -2"},
+                 Case{"database db {\n  table t (id int primary key) max -1 rows;\n}\n"
+                      "process p { INSERT INTO t VALUES (1); }\n",
+                      ":2:36: error: max rows must be 0 or more, not -1"}}) {
+    Checked c = check(k.source);
+    EXPECT_NE(c.result.error_text.find(k.error), std::string::npos)
+        << "expected '" << k.error << "' in:\n"
+        << c.result.error_text;
+    EXPECT_TRUE(c.result.properties.empty());
   }
+  // Zero is a bound like any other.
+  Checked c = check("clock max 0;\nprocess p { done; }\nfault crash p at most 0;\n");
+  EXPECT_TRUE(c.result.error_text.empty()) << c.result.error_text;
+  EXPECT_TRUE(c.result.complete && c.result.as_expected) << report(c.result);
 }
 
 TEST(HostileInput, BytesThatAreNotText) {
