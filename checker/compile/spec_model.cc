@@ -285,6 +285,21 @@ std::string SpecModel::property_error(const State& s) const {
 }
 
 int SpecModel::may_wait_on_rows(const State& s, bool& surely_enabled) const {
+  // A member of a wait-for cycle both waits and is waited on, so it holds a row lock (or writes a
+  // row): processes that hold none cannot be on a cycle.
+  std::vector<bool> holds(s.procs.size(), false);
+  auto hold = [&](int h) {
+    if (h >= 0 && static_cast<size_t>(h) < holds.size()) holds[static_cast<size_t>(h)] = true;
+  };
+  if (s.has_db) {
+    for (const auto& t : s.db.tables) {
+      for (const auto& r : t.rows) {
+        hold(r.exclusive);
+        hold(r.writer);
+        for (int h : r.shared) hold(h);
+      }
+    }
+  }
   int candidates = 0;
   surely_enabled = false;
   for (size_t p = 0; p < s.procs.size(); ++p) {
@@ -294,11 +309,11 @@ int SpecModel::may_wait_on_rows(const State& s, bool& surely_enabled) const {
       case ast::StmtKind::sql:
         if (st->sql->kind == ast::SqlKind::commit || st->sql->kind == ast::SqlKind::rollback)
           surely_enabled = true;
-        else
+        else if (holds[p])
           ++candidates;
         break;
       case ast::StmtKind::atomic:
-        ++candidates;  // its first interaction may be a statement that waits
+        if (holds[p]) ++candidates;  // its first interaction may be a statement that waits
         break;
       case ast::StmtKind::await_:
       case ast::StmtKind::sleep:

@@ -74,8 +74,9 @@ class SpecModel : public engine::Model {
     std::vector<int> waits_for;
   };
   std::vector<Probe> probe(const State& s) const;
-  // How many processes stand at a statement that may wait on a row lock; `surely_enabled` says
-  // whether some process stands at one that cannot block at all.
+  // How many processes could be on a wait-for cycle: they stand at a statement that may wait on a
+  // row lock and hold a lock themselves. `surely_enabled` says whether some process stands at a
+  // statement that cannot block at all.
   int may_wait_on_rows(const State& s, bool& surely_enabled) const;
   std::vector<int> cycle(const std::vector<Probe>& probes) const;
   std::vector<int> cycle_members(const std::vector<Probe>& probes) const;
