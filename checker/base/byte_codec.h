@@ -21,10 +21,19 @@ class ByteWriter {
     out_.push_back(static_cast<char>(v));
   }
   void i(int64_t v) { u((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  // A value is one varint: its zig-zagged payload shifted past a 3-bit type tag, so the small
+  // numbers, booleans, process ids and text ids of a state take one byte each, not two. Payloads
+  // too wide for the shift (none in practice: ints are 32-bit) are written after an escape tag.
   void value(const Value& v) {
-    out_.push_back(static_cast<char>(v.type));
-    if (v.type != Type::null) i(v.i);
+    if (v.type == Type::null) return u(0);
+    const uint64_t z = (static_cast<uint64_t>(v.i) << 1) ^ static_cast<uint64_t>(v.i >> 63);
+    const auto type = static_cast<uint64_t>(v.type);
+    if (z < (uint64_t{1} << 60)) return u((z << 3) | type);
+    u(kWideValue);
+    u(type);
+    u(z);
   }
+  static constexpr uint64_t kWideValue = 7;
   std::string& bytes() { return out_; }
   std::string take() { return std::move(out_); }
 
@@ -49,10 +58,17 @@ class ByteReader {
     return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
   }
   Value value() {
-    if (pos_ >= in_.size()) throw std::runtime_error("truncated state");
+    uint64_t x = u();
+    uint64_t type = x & 7;
+    uint64_t z = x >> 3;
+    if (type == ByteWriter::kWideValue) {
+      type = u();
+      z = u();
+    }
+    if (type > static_cast<uint64_t>(Type::pid)) throw std::runtime_error("bad value in state");
     Value v;
-    v.type = static_cast<Type>(in_[pos_++]);
-    if (v.type != Type::null) v.i = i();
+    v.type = static_cast<Type>(type);
+    if (v.type != Type::null) v.i = static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
     return v;
   }
   bool at_end() const { return pos_ == in_.size(); }
