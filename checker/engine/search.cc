@@ -116,8 +116,8 @@ class Search {
   void stop(StopReason reason);
   bool stopped() const { return reason_ != StopReason::none; }
   uint64_t per_state_bytes_to_push() const {
-    return parent_.bytes_to_push() + choice_.bytes_to_push() + faults_.bytes_to_push() +
-           next_rank_.bytes_to_push();
+    return parent_.bytes_to_push() + choice_.bytes_to_push() +
+           (faulty_ ? faults_.bytes_to_push() : 0) + next_rank_.bytes_to_push();
   }
 
   const Model& model_;
@@ -130,7 +130,13 @@ class Search {
   VisitedStates store_;
   ChunkedArray<uint32_t> parent_;  // kNone for the initial state
   ChunkedArray<Choice> choice_;
+  // Per state: the faults on its best path. Kept only once some path has a fault (most specs
+  // declare none): until then every count is 0 and the array costs nothing.
   ChunkedArray<uint16_t> faults_;
+  bool faulty_ = false;
+  uint32_t faults_of(uint32_t id) const { return faulty_ ? faults_[id] : 0; }
+  // Makes faults_ hold a count for each of the first `states` states (all 0 so far).
+  bool start_counting_faults(uint64_t states);
 
   // The level being expanded, in rank order, and the next one.
   MeteredVector<uint32_t> level_;
@@ -299,6 +305,16 @@ SearchResult Search::run() {
   return std::move(result_);
 }
 
+bool Search::start_counting_faults(uint64_t states) {
+  if (!meter_.fits(states * sizeof(uint16_t) + faults_.bytes_to_push())) {
+    stop(StopReason::memory);
+    return false;
+  }
+  for (uint64_t i = 0; i < states; ++i) faults_.push_back(0);
+  faulty_ = true;
+  return true;
+}
+
 void Search::explore() {
   if (threads_ > 1) {
     pool_ = std::make_unique<WorkerPool>(threads_);
@@ -312,7 +328,6 @@ void Search::explore() {
   uint32_t root = store_.insert(initial).first;
   parent_.push_back(kNone);
   choice_.push_back(0);
-  faults_.push_back(0);
   level_.push_back(root);
   evaluate(root, PathKey{});
   resolve();
@@ -430,20 +445,21 @@ void Search::merge(const Batch& batch) {
 void Search::on_state(uint32_t rank, Choice c, bool fault, std::string_view bytes, uint64_t hash,
                       uint32_t known) {
   const uint32_t parent = level_[rank];
-  const uint32_t faults = std::min<uint32_t>(faults_[parent] + (fault ? 1 : 0), kMaxFaults);
+  const uint32_t faults = std::min<uint32_t>(faults_of(parent) + (fault ? 1 : 0), kMaxFaults);
   uint32_t id = known;
   if (id == kNone) {
     StateStore::Lookup where = store_.lookup(bytes, hash);
     id = where.id;
     if (id == kNone) {
       if (store_.size() >= state_cap_) return stop(StopReason::states);
+      if (faults > 0 && !faulty_ && !start_counting_faults(store_.size())) return;
       if (!meter_.fits(store_.bytes_to_add(bytes.size()) + per_state_bytes_to_push())) {
         return stop(StopReason::memory);
       }
       id = store_.add(bytes, hash, where);
       parent_.push_back(parent);
       choice_.push_back(c);
-      faults_.push_back(static_cast<uint16_t>(faults));
+      if (faulty_) faults_.push_back(static_cast<uint16_t>(faults));
       next_rank_.push_back(rank);
       PathKey first{0, rank, c};
       if (first < last_first_) in_order_ = false;
@@ -455,12 +471,12 @@ void Search::on_state(uint32_t rank, Choice c, bool fault, std::string_view byte
   ++transitions_;
   if (id < next_start_) return;  // an earlier level, or the level being expanded
   const uint64_t k = id - next_start_;
-  PathKey best{faults_[id], next_rank_[k], choice_[id]};
+  PathKey best{faults_of(id), next_rank_[k], choice_[id]};
   PathKey candidate{faults, rank, c};
   if (candidate < best) {
     parent_[id] = parent;
     choice_[id] = c;
-    faults_[id] = static_cast<uint16_t>(faults);
+    if (faulty_) faults_[id] = static_cast<uint16_t>(faults);  // else both are 0
     next_rank_[k] = rank;
     improved_.push_back(id);
   }
@@ -470,8 +486,10 @@ void Search::on_failure(uint32_t rank, Choice c, bool fault, PropertyId p) {
   ++transitions_;
   if (p >= properties_ || result_.violations[p]) return;
   const uint32_t state = level_[rank];
-  Candidate candidate{
-      {std::min<uint32_t>(faults_[state] + (fault ? 1 : 0), kMaxFaults), rank, c}, state, true, c};
+  Candidate candidate{{std::min<uint32_t>(faults_of(state) + (fault ? 1 : 0), kMaxFaults), rank, c},
+                      state,
+                      true,
+                      c};
   if (!candidates_[p] || candidate.key < candidates_[p]->key) candidates_[p] = candidate;
 }
 
@@ -525,7 +543,7 @@ void Search::evaluate_next_level(bool ordered) {
       return;
     }
     auto id = ordered ? next_order_[i] : static_cast<uint32_t>(next_start_ + i);
-    evaluate(id, PathKey{faults_[id], next_rank_[id - next_start_], choice_[id]});
+    evaluate(id, PathKey{faults_of(id), next_rank_[id - next_start_], choice_[id]});
   }
 }
 
@@ -581,7 +599,7 @@ bool Search::evaluate_parallel() {
       uint64_t last = std::min(count, first + kChunk);
       for (uint64_t i = first; i < last; ++i) {
         uint32_t id = next_order_[i];
-        evaluate_into(id, PathKey{faults_[id], next_rank_[id - next_start_], choice_[id]},
+        evaluate_into(id, PathKey{faults_of(id), next_rank_[id - next_start_], choice_[id]},
                       part.report, part.candidates, part.reached);
       }
       done.fetch_add(last - first, std::memory_order_relaxed);
