@@ -45,6 +45,12 @@ class ChunkedArray {
     return bytes;
   }
 
+  // Whether the next push_back reallocates the table of chunks (the only step that moves memory
+  // a concurrent reader of other elements could be using).
+  bool push_moves() const {
+    return size_ == chunks_.size() * kChunkElements && chunks_.size() == chunks_.capacity();
+  }
+
   void push_back(T value) {
     if (size_ == chunks_.size() * kChunkElements) {
       chunks_.push_back(MeteredAllocator<T>(meter_).allocate(kChunkElements));

@@ -4,10 +4,12 @@
 // complete: sort it by (rank of the parent, choice), which is the order of the states' best paths,
 // evaluate its states, and fix the counterexample of every property first violated at this length.
 //
-// With threads > 1, the successors of a window of parents are computed in parallel into
-// per-batch buffers (with a read-only look-up of states already stored), then merged on the
-// search thread in parent order: the same transitions in the same order as with one thread, so
-// the same state numbers, counts, traces and even the same stopping point under a state limit.
+// With threads > 1, the successors of consecutive runs of parents ("batches") are computed in
+// parallel into per-batch buffers, with a look-up of the states already stored, and merged on
+// the search thread in parent order: the same transitions in the same order as with one thread,
+// so the same state numbers, counts, traces and even the same stopping point under a state
+// limit. With the plain store the merge overlaps the filling of later batches (the store allows
+// look-ups during adds); with the tree store a window of batches is filled, then merged.
 
 #include "checker/engine/search.h"
 
@@ -95,6 +97,16 @@ class Search {
   void explore();
   void expand_direct();
   void expand_parallel();
+  void expand_pipelined();
+  // Pipelined expansion: claims the next batch (when the ring of buffers has room) and fills it.
+  enum class Claim { filled, full, none_left };
+  Claim claim_and_fill(bool search_thread);
+  void fill_loop();
+  void merge_loop();
+  // Waits until no worker is filling a batch and keeps them from starting one, for an add that
+  // moves the store's memory; resume() lets them go on.
+  void quiesce();
+  void resume();
   // Computes the successors of level_[first, last) into `batch`. False when stopped midway.
   bool fill_batch(Batch& batch, uint64_t first, uint64_t last, bool search_thread);
   void merge(const Batch& batch);
@@ -158,6 +170,19 @@ class Search {
   std::unique_ptr<WorkerPool> pool_;
   std::vector<std::unique_ptr<Batch>> batches_;
   std::atomic<bool> abort_{false};
+
+  // The pipelined expansion of one level: batch k covers level_[k * per_batch_, ...) and is
+  // filled into batches_[k % ring]; ready_[k % ring] becomes k + 1 once it is filled (with
+  // kFailedBit when a stop cut it short). Batch k may be claimed once batch k - ring is merged.
+  static constexpr uint64_t kFailedBit = uint64_t{1} << 63;
+  std::unique_ptr<std::atomic<uint64_t>[]> ready_;
+  uint64_t per_batch_ = 1;
+  uint64_t batch_count_ = 0;
+  std::atomic<uint64_t> claimed_{0};
+  std::atomic<uint64_t> merged_{0};
+  std::atomic<int> filling_{0};  // workers (not the search thread) inside claim_and_fill
+  std::atomic<bool> paused_{false};
+  bool pipelined_ = false;
 
   Clock::time_point start_;
   Clock::time_point last_progress_;
@@ -318,7 +343,8 @@ bool Search::start_counting_faults(uint64_t states) {
 void Search::explore() {
   if (threads_ > 1) {
     pool_ = std::make_unique<WorkerPool>(threads_);
-    for (int i = 0; i < threads_ * 4; ++i) batches_.push_back(std::make_unique<Batch>(&meter_));
+    for (int i = 0; i < threads_ * 8; ++i) batches_.push_back(std::make_unique<Batch>(&meter_));
+    ready_ = std::make_unique<std::atomic<uint64_t>[]>(batches_.size());
   }
   std::string initial = model_.initial();
   if (!meter_.fits(store_.bytes_to_add(initial.size()) + per_state_bytes_to_push())) {
@@ -339,7 +365,9 @@ void Search::explore() {
     in_order_ = true;
     last_first_ = PathKey{};
     level_pos_ = 0;
-    if (pool_) {
+    if (pool_ && store_.reads_during_adds()) {
+      expand_pipelined();
+    } else if (pool_) {
       expand_parallel();
     } else {
       expand_direct();
@@ -427,6 +455,97 @@ void Search::expand_parallel() {
   level_pos_ = n;
 }
 
+void Search::expand_pipelined() {
+  const uint64_t n = level_.size();
+  const auto threads = static_cast<uint64_t>(threads_);
+  per_batch_ = std::clamp<uint64_t>(n / (threads * 16), 1, 256);
+  batch_count_ = (n + per_batch_ - 1) / per_batch_;
+  for (uint64_t i = 0; i < batches_.size(); ++i) ready_[i].store(0, std::memory_order_relaxed);
+  claimed_.store(0);
+  merged_.store(0);
+  pipelined_ = true;
+  pool_->run([&](int worker) {
+    try {
+      if (worker == 0) {
+        merge_loop();
+      } else {
+        fill_loop();
+      }
+    } catch (...) {
+      abort_.store(true);  // nobody waits for a batch that will not come
+      throw;
+    }
+  });
+  pipelined_ = false;
+  if (!stopped() && merged_.load() == batch_count_) level_pos_ = n;
+}
+
+Search::Claim Search::claim_and_fill(bool search_thread) {
+  const uint64_t ring = batches_.size();
+  uint64_t k = claimed_.load(std::memory_order_relaxed);
+  for (;;) {
+    if (k >= batch_count_) return Claim::none_left;
+    if (k >= merged_.load(std::memory_order_acquire) + ring) return Claim::full;
+    if (claimed_.compare_exchange_weak(k, k + 1, std::memory_order_relaxed)) break;
+  }
+  const uint64_t first = k * per_batch_;
+  const bool ok = fill_batch(*batches_[k % ring], first,
+                             std::min(level_.size(), first + per_batch_), search_thread);
+  ready_[k % ring].store((k + 1) | (ok ? 0 : kFailedBit), std::memory_order_release);
+  return Claim::filled;
+}
+
+void Search::fill_loop() {
+  for (;;) {
+    if (abort_.load(std::memory_order_relaxed)) return;
+    if (options_.stop && options_.stop->load(std::memory_order_relaxed)) return;
+    // Announce the fill before looking at the pause (both sequentially consistent): either
+    // quiesce() sees this worker filling, or this worker sees the pause.
+    filling_.fetch_add(1);
+    if (paused_.load()) {
+      filling_.fetch_sub(1);
+      std::this_thread::yield();
+      continue;
+    }
+    Claim claim = claim_and_fill(false);
+    filling_.fetch_sub(1);
+    if (claim == Claim::none_left) return;
+    if (claim == Claim::full) std::this_thread::yield();
+  }
+}
+
+void Search::merge_loop() {
+  const uint64_t ring = batches_.size();
+  uint64_t k = 0;
+  while (k < batch_count_) {
+    if (abort_.load(std::memory_order_relaxed)) return;
+    const uint64_t r = ready_[k % ring].load(std::memory_order_acquire);
+    if (r == k + 1) {
+      merge(*batches_[k % ring]);
+      if (stopped()) return;
+      merged_.store(++k, std::memory_order_release);
+      continue;
+    }
+    if (r == ((k + 1) | kFailedBit)) {
+      // A worker saw a stop: the signal, or abort_ raised by this thread's stop().
+      if (check_clock()) stop(StopReason::interrupted);
+      return;
+    }
+    // Batch k is still being filled: fill a later one meanwhile, or wait.
+    if (claim_and_fill(true) != Claim::filled) {
+      if (!check_clock()) return;
+      std::this_thread::yield();
+    }
+  }
+}
+
+void Search::quiesce() {
+  paused_.store(true);
+  while (filling_.load() != 0) std::this_thread::yield();
+}
+
+void Search::resume() { paused_.store(false); }
+
 void Search::merge(const Batch& batch) {
   const char* bytes = batch.bytes.data();
   uint64_t done = 0;
@@ -456,7 +575,13 @@ void Search::on_state(uint32_t rank, Choice c, bool fault, std::string_view byte
       if (!meter_.fits(store_.bytes_to_add(bytes.size()) + per_state_bytes_to_push())) {
         return stop(StopReason::memory);
       }
-      id = store_.add(bytes, hash, where);
+      if (pipelined_ && store_.add_moves(bytes.size())) {
+        quiesce();
+        id = store_.add(bytes, hash, where);
+        resume();
+      } else {
+        id = store_.add(bytes, hash, where);
+      }
       parent_.push_back(parent);
       choice_.push_back(c);
       if (faulty_) faults_.push_back(static_cast<uint16_t>(faults));

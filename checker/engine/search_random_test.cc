@@ -174,6 +174,26 @@ TEST(SearchRandomTest, ThreadsStopAtTheSameStateUnderAStateLimit) {
   }
 }
 
+// Enough states that the plain store grows its index, its arena and its tables of chunks
+// while workers look states up (the pipelined merge quiesces them for those adds).
+TEST(SearchRandomTest, ThreadsGiveIdenticalResultsWhileTheStoreGrows) {
+  std::mt19937 rng(23);
+  GraphModel g = random_graph(rng, 120000, 1, 4, 6, 2);
+  SearchResult one = search(g, SearchOptions{});
+  EXPECT_GT(one.states, 60000u);
+  for (int threads : {2, 3}) {
+    SearchOptions options;
+    options.threads = threads;
+    expect_same(one, search(g, options), fmt::format("{} threads", threads));
+  }
+  SearchOptions limited;
+  limited.max_states = 50001;
+  SearchResult cut = search(g, limited);
+  EXPECT_EQ(cut.states, 50001u);
+  limited.threads = 2;
+  expect_same(cut, search(g, limited), "limit 50001, 2 threads");
+}
+
 // A model's states with a tail of 0 to 90 bytes derived from the state, so that the tree store
 // sees states of many lengths and deep trees: the same graph, the same results.
 class PaddedModel final : public Model {

@@ -1,6 +1,7 @@
 #include "checker/engine/state_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "checker/engine/state_hash.h"
@@ -43,7 +44,9 @@ StateStore::Lookup StateStore::lookup(std::string_view bytes, uint64_t hash) con
   const uint64_t tag = hash >> 32;
   uint64_t pos = position_of(hash);
   for (;;) {
-    uint64_t slot = index_[pos];
+    // Acquire: a slot published by a concurrent add() comes with its state's bytes.
+    uint64_t slot = std::atomic_ref<uint64_t>(const_cast<uint64_t&>(index_[pos]))
+                        .load(std::memory_order_acquire);
     if (slot == 0) return {kNone, pos};
     if ((slot >> 32) == tag) {
       auto id = static_cast<uint32_t>(slot) - 1;
@@ -127,8 +130,16 @@ uint32_t StateStore::add(std::string_view bytes, uint64_t hash, const Lookup& wh
 
   auto id = static_cast<uint32_t>(size());
   locators_.push_back(locator);
-  index_[slot] = ((hash >> 32) << 32) | (uint64_t{id} + 1);
+  std::atomic_ref<uint64_t>(index_[slot])
+      .store(((hash >> 32) << 32) | (uint64_t{id} + 1), std::memory_order_release);
   return id;
+}
+
+bool StateStore::add_moves(std::size_t length) const {
+  if (needs_growth() || locators_.push_moves()) return true;
+  const bool new_chunk =
+      chunks_.empty() || chunk_used_ + arena_bytes_needed(length) > chunks_.back().size;
+  return new_chunk && chunks_.size() == chunks_.capacity();
 }
 
 std::pair<uint32_t, bool> StateStore::insert(std::string_view bytes) {

@@ -7,7 +7,10 @@
 // high 32 bits are the top half of the state's hash (the tag, which also gives the position, so
 // growing never re-reads the arena), low 32 bits the state number + 1 (0: empty).
 //
-// lookup() and get() may run concurrently from several threads as long as nothing is added.
+// lookup() and get() may run concurrently from several threads, also while one thread adds states,
+// except for an add() that add_moves() announces: that one must run alone. A slot is published
+// (with release order) only after the state's bytes and locator are written, so a reader that
+// finds a number can read its state.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +47,9 @@ class StateStore {
   // Adds a state that `where` (the latest lookup, with no add since) found absent; returns its
   // number. The caller keeps size() below kMaxStates.
   uint32_t add(std::string_view bytes, uint64_t hash, const Lookup& where);
+  // Whether adding a state of `length` bytes moves memory that concurrent readers use (the index
+  // grows, a table of chunks is reallocated): such an add() must not overlap lookup() or get().
+  bool add_moves(std::size_t length) const;
   // Looks up and adds when absent. Returns the number and whether it was added.
   std::pair<uint32_t, bool> insert(std::string_view bytes);
 

@@ -37,6 +37,10 @@ class VisitedStates {
   uint32_t add(std::string_view bytes, uint64_t hash, const Lookup& where) {
     return tree_ ? tree_->add(bytes, hash, where) : plain_->add(bytes, hash, where);
   }
+  // Whether lookup() and get() may overlap add() (the plain store only), and whether a given
+  // add() must still run alone (see StateStore::add_moves).
+  bool reads_during_adds() const { return plain_.has_value(); }
+  bool add_moves(std::size_t length) const { return !plain_ || plain_->add_moves(length); }
   std::pair<uint32_t, bool> insert(std::string_view bytes) {
     return tree_ ? tree_->insert(bytes) : plain_->insert(bytes);
   }
