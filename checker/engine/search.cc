@@ -23,6 +23,7 @@
 #include <thread>
 #include <tuple>
 
+#include "checker/engine/choice_array.h"
 #include "checker/engine/chunked_array.h"
 #include "checker/engine/limit_text.h"
 #include "checker/engine/memory_meter.h"
@@ -141,7 +142,7 @@ class Search {
   MemoryMeter meter_;
   VisitedStates store_;
   ChunkedArray<uint32_t> parent_;  // kNone for the initial state
-  ChunkedArray<Choice> choice_;
+  ChoiceArray choice_;  // one byte per state while the spec has at most 256 distinct choices
   // Per state: the faults on its best path. Kept only once some path has a fault (most specs
   // declare none): until then every count is 0 and the array costs nothing.
   ChunkedArray<uint16_t> faults_;
@@ -600,7 +601,7 @@ void Search::on_state(uint32_t rank, Choice c, bool fault, std::string_view byte
   PathKey candidate{faults, rank, c};
   if (candidate < best) {
     parent_[id] = parent;
-    choice_[id] = c;
+    choice_.set(id, c);
     if (faulty_) faults_[id] = static_cast<uint16_t>(faults);  // else both are 0
     next_rank_[k] = rank;
     improved_.push_back(id);
