@@ -62,6 +62,23 @@ struct Candidate {
 
 enum class StopReason { none, states, memory, time, interrupted, error };
 
+// Waiting for another thread: a few yields, then short sleeps, so that a waiting thread does not
+// take a core from the others (or from other processes on a shared machine).
+class Backoff {
+ public:
+  void wait() {
+    if (++spins_ < 32) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+  }
+  void reset() { spins_ = 0; }
+
+ private:
+  int spins_ = 0;
+};
+
 // One transition computed by a worker, merged later in order.
 struct Record {
   uint32_t rank;  // the parent's position in the level
@@ -497,6 +514,7 @@ Search::Claim Search::claim_and_fill(bool search_thread) {
 }
 
 void Search::fill_loop() {
+  Backoff backoff;
   for (;;) {
     if (abort_.load(std::memory_order_relaxed)) return;
     if (options_.stop && options_.stop->load(std::memory_order_relaxed)) return;
@@ -505,23 +523,29 @@ void Search::fill_loop() {
     filling_.fetch_add(1);
     if (paused_.load()) {
       filling_.fetch_sub(1);
-      std::this_thread::yield();
+      std::this_thread::yield();  // a pause lasts one add
       continue;
     }
     Claim claim = claim_and_fill(false);
     filling_.fetch_sub(1);
     if (claim == Claim::none_left) return;
-    if (claim == Claim::full) std::this_thread::yield();
+    if (claim == Claim::full) {
+      backoff.wait();
+    } else {
+      backoff.reset();
+    }
   }
 }
 
 void Search::merge_loop() {
   const uint64_t ring = batches_.size();
   uint64_t k = 0;
+  Backoff backoff;
   while (k < batch_count_) {
     if (abort_.load(std::memory_order_relaxed)) return;
     const uint64_t r = ready_[k % ring].load(std::memory_order_acquire);
     if (r == k + 1) {
+      backoff.reset();
       merge(*batches_[k % ring]);
       if (stopped()) return;
       merged_.store(++k, std::memory_order_release);
@@ -533,9 +557,11 @@ void Search::merge_loop() {
       return;
     }
     // Batch k is still being filled: fill a later one meanwhile, or wait.
-    if (claim_and_fill(true) != Claim::filled) {
+    if (claim_and_fill(true) == Claim::filled) {
+      backoff.reset();
+    } else {
       if (!check_clock()) return;
-      std::this_thread::yield();
+      backoff.wait();
     }
   }
 }
