@@ -907,9 +907,13 @@ void DbState::canonicalize(const StringPool& pool) {
     for (RowRecord& r : table.rows) {
       std::sort(r.shared.begin(), r.shared.end());
     }
-    std::stable_sort(
-        table.rows.begin(), table.rows.end(),
-        [&](const RowRecord& a, const RowRecord& b) { return compare_records(a, b, &pool) < 0; });
+    auto less = [&](const RowRecord& a, const RowRecord& b) {
+      return compare_records(a, b, &pool) < 0;
+    };
+    // Most steps leave the order alone, and stable_sort allocates a buffer even then.
+    if (!std::is_sorted(table.rows.begin(), table.rows.end(), less)) {
+      std::stable_sort(table.rows.begin(), table.rows.end(), less);
+    }
   }
 }
 
@@ -1072,7 +1076,10 @@ Result execute(DbState& db, const Schema& schema, const Statement& st, const Con
 
 std::vector<int> waits_for(const DbState& db, const Schema& schema, const Statement& st,
                            const Context& ctx) {
-  DbState copy = db;
+  // The probe runs on a scratch copy; assigning into this thread's previous copy reuses its
+  // storage (the deadlock check probes several processes per state).
+  thread_local DbState copy;
+  copy = db;
   Result res = execute(copy, schema, st, ctx);
   if (res.outcome != Outcome::blocked) return {};
   return res.waits_for;
