@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <boost/container/small_vector.hpp>
+#include <cassert>
 #include <memory>
 
 #include "models/sql/wait_for_graph.h"
@@ -42,12 +43,40 @@ class ScratchState {
   // The buffer, now equal to `s`.
   State& copy_of(const State& s) {
     *state_ = s;
+    source_ = nullptr;
+    return *state_;
+  }
+  // The same, for a step of process p. A process step writes only its own ProcState and the
+  // shared parts (variables, database, Redis nodes), so when the buffer last held such a step
+  // from the same `s`, only those are copied back instead of every process. `own_only` is false
+  // when storing the successor rewrites more (symmetry reduction renames all processes).
+  State& copy_for_step(const State& s, int p, bool own_only) {
+    if (source_ != &s) {
+      *state_ = s;
+    } else {
+      State& t = *state_;
+      t.clock = s.clock;
+      t.shared = s.shared;
+      t.ghosts = s.ghosts;
+      t.has_db = s.has_db;
+      t.db = s.db;
+      t.nodes = s.nodes;
+      t.procs[static_cast<size_t>(stepped_)] = s.procs[static_cast<size_t>(stepped_)];
+      t.faults_used = s.faults_used;
+      t.faults_total = s.faults_total;
+      assert(t == s);  // a State field added later must be copied back here too
+    }
+    source_ = own_only ? &s : nullptr;
+    stepped_ = p;
     return *state_;
   }
 
  private:
   static thread_local std::vector<std::unique_ptr<State>> free_;
   std::unique_ptr<State> state_;
+  const State* source_ = nullptr;  // set while the buffer is `*source_` but for the shared parts
+                                   // and process `stepped_`
+  int stepped_ = -1;
 };
 
 thread_local std::vector<std::unique_ptr<State>> ScratchState::free_;
@@ -137,7 +166,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
   // Process steps.
   for (size_t p = 0; p < s.procs.size(); ++p) {
     if (s.procs[p].status != ProcStatus::running) continue;
-    State& next = scratch.copy_of(s);
+    State& next = scratch.copy_for_step(s, static_cast<int>(p), !symmetry_.active());
     StepOutcome o = interp_.step(next, static_cast<int>(p));
     engine::Choice c = make_choice(kStep, 0, static_cast<uint32_t>(p));
     if (o.status == StepStatus::blocked) continue;
