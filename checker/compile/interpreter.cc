@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <charconv>
 #include <limits>
 
@@ -11,6 +12,9 @@
 namespace lockcheck::compile {
 
 namespace {
+
+// A statement's host values ($x, ${e}), evaluated at every SQL step and property: inline.
+using Params = boost::container::small_vector<Value, 8>;
 
 // A step that runs this many local statements without reaching an interaction is stuck in a
 // local loop: that is a bug of the spec, reported as a model error instead of hanging.
@@ -146,7 +150,7 @@ StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim, bool descri
   int start = ps.pc;
   const Instr& first = prog.code[start];
   out.line = static_cast<int>(first.stmt->loc.line);
-  out.text = first.stmt->text;
+  if (describe) out.text = first.stmt->text;  // a copy per step otherwise: traces only
   Frame f{s, p};
   f.victim = deadlock_victim;
   f.describe = describe;
@@ -229,13 +233,12 @@ StepOutcome Interpreter::probe(const State& s, int p) const {
             q.kind == ast::SqlKind::rollback)
           return out;
         const LoweredSql& l = spec_.lowered(&q);
-        std::vector<Value> params;
-        params.reserve(l.params.size());
+        Params params;
         for (const ast::Expr* e : l.params) params.push_back(eval(*e, f));
         sql::Context ctx;
         ctx.txn = p;
         ctx.now = Value::integer(s.clock);
-        ctx.params = params;
+        ctx.params = {params.data(), params.size()};
         ctx.pool = &spec_.pool;
         out.waits_for = sql::waits_for(s.db, spec_.schema, l.stmt, ctx);
         if (!out.waits_for.empty()) {
@@ -407,13 +410,12 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
     return;
   }
   const LoweredSql& l = spec_.lowered(&q);
-  std::vector<Value> params;
-  params.reserve(l.params.size());
+  Params params;
   for (const ast::Expr* e : l.params) params.push_back(eval(*e, f));
   sql::Context ctx;
   ctx.txn = f.proc;
   ctx.now = Value::integer(f.s.clock);
-  ctx.params = params;
+  ctx.params = {params.data(), params.size()};
   ctx.pool = &spec_.pool;
   sql::Result r = sql::execute(f.s.db, spec_.schema, l.stmt, ctx);
   switch (r.outcome) {
@@ -875,12 +877,12 @@ Value Interpreter::eval_quantifier(const ast::Expr& e, Frame& f) const {
 Value Interpreter::eval_subquery(const ast::Expr& e, Frame& f) const {
   if (!e.select || !f.s.has_db) fail("a subquery needs a database");
   const LoweredSql& l = spec_.lowered(e.select.get());
-  std::vector<Value> params;
+  Params params;
   for (const ast::Expr* p : l.params) params.push_back(eval(*p, f));
   sql::Context ctx;
   ctx.txn = -1;
   ctx.now = Value::integer(f.s.clock);
-  ctx.params = params;
+  ctx.params = {params.data(), params.size()};
   ctx.pool = &spec_.pool;
   std::string error;
   Value v = sql::scalar_query(f.s.db, spec_.schema, l.stmt, ctx, error);

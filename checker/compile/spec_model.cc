@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <boost/container/small_vector.hpp>
+#include <cassert>
+#include <memory>
+
 #include "models/sql/wait_for_graph.h"
 
 namespace lockcheck::compile {
@@ -19,6 +23,63 @@ engine::Choice make_choice(ChoiceKind kind, uint32_t a, uint32_t b) {
 ChoiceKind choice_kind(engine::Choice c) { return static_cast<ChoiceKind>(c >> 24); }
 uint32_t choice_a(engine::Choice c) { return (c >> 12) & 0xfff; }
 uint32_t choice_b(engine::Choice c) { return c & 0xfff; }
+
+// A State buffer of this thread, reused across calls: a successor is built by copy-assigning
+// the parent into it, which reuses the storage of its nested vectors instead of allocating
+// them again for every successor. Leases nest (each holder gets its own buffer).
+class ScratchState {
+ public:
+  ScratchState() {
+    if (free_.empty()) {
+      state_ = std::make_unique<State>();
+    } else {
+      state_ = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  ~ScratchState() { free_.push_back(std::move(state_)); }
+  ScratchState(const ScratchState&) = delete;
+  ScratchState& operator=(const ScratchState&) = delete;
+  // The buffer, now equal to `s`.
+  State& copy_of(const State& s) {
+    *state_ = s;
+    source_ = nullptr;
+    return *state_;
+  }
+  // The same, for a step of process p. A process step writes only its own ProcState and the
+  // shared parts (variables, database, Redis nodes), so when the buffer last held such a step
+  // from the same `s`, only those are copied back instead of every process. `own_only` is false
+  // when storing the successor rewrites more (symmetry reduction renames all processes).
+  State& copy_for_step(const State& s, int p, bool own_only) {
+    if (source_ != &s) {
+      *state_ = s;
+    } else {
+      State& t = *state_;
+      t.clock = s.clock;
+      t.shared = s.shared;
+      t.ghosts = s.ghosts;
+      t.has_db = s.has_db;
+      t.db = s.db;
+      t.nodes = s.nodes;
+      t.procs[static_cast<size_t>(stepped_)] = s.procs[static_cast<size_t>(stepped_)];
+      t.faults_used = s.faults_used;
+      t.faults_total = s.faults_total;
+      assert(t == s);  // a State field added later must be copied back here too
+    }
+    source_ = own_only ? &s : nullptr;
+    stepped_ = p;
+    return *state_;
+  }
+
+ private:
+  static thread_local std::vector<std::unique_ptr<State>> free_;
+  std::unique_ptr<State> state_;
+  const State* source_ = nullptr;  // set while the buffer is `*source_` but for the shared parts
+                                   // and process `stepped_`
+  int stepped_ = -1;
+};
+
+thread_local std::vector<std::unique_ptr<State>> ScratchState::free_;
 
 }  // namespace
 
@@ -101,10 +162,11 @@ std::vector<int> SpecModel::cycle_members(const std::vector<Probe>& probes) cons
 
 void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) const {
   State s = decode(bytes);
+  ScratchState scratch;
   // Process steps.
   for (size_t p = 0; p < s.procs.size(); ++p) {
     if (s.procs[p].status != ProcStatus::running) continue;
-    State next = s;
+    State& next = scratch.copy_for_step(s, static_cast<int>(p), !symmetry_.active());
     StepOutcome o = interp_.step(next, static_cast<int>(p));
     engine::Choice c = make_choice(kStep, 0, static_cast<uint32_t>(p));
     if (o.status == StepStatus::blocked) continue;
@@ -116,7 +178,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
   }
   // The clock.
   if (spec_.has_clock && s.clock < spec_.clock_max) {
-    State next = s;
+    State& next = scratch.copy_of(s);
     interp_.tick(next);
     sink.state(make_choice(kTick, 0, 0), false, store(next));
   }
@@ -125,7 +187,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
   if (spec_.detect_deadlocks && may_wait_on_rows(s, surely_enabled) >= 2) {
     std::vector<Probe> probes = probe(s);
     for (int p : cycle_members(probes)) {
-      State next = s;
+      State& next = scratch.copy_of(s);
       StepOutcome o = interp_.step(next, p, /*deadlock_victim=*/true);
       engine::Choice c = make_choice(kAbort, 0, static_cast<uint32_t>(p));
       if (o.status == StepStatus::blocked) continue;
@@ -145,7 +207,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
       for (int m = 0; m < g.count; ++m) {
         int p = g.first + m;
         if (s.procs[p].status != ProcStatus::running) continue;
-        State next = s;
+        State& next = scratch.copy_of(s);
         ModelError error;
         bool failed = false;
         interp_.crash(next, p, fault.decl->restart, error, failed);
@@ -164,7 +226,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
         int node = g.first + m;
         // Restarting an empty node changes nothing but the budget: it is not offered.
         if (s.nodes[node].entries.empty()) continue;
-        State next = s;
+        State& next = scratch.copy_of(s);
         interp_.restart_node(next, node);
         ++next.faults_used[fi];
         ++next.faults_total;
@@ -178,9 +240,10 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
 bool SpecModel::ample(std::string_view bytes, engine::SuccessorSink& sink) const {
   if (!partial_order_.active()) return false;
   State s = decode(bytes);
+  ScratchState scratch;
   for (size_t p = 0; p < s.procs.size(); ++p) {
     if (!partial_order_.candidate(s, static_cast<int>(p))) continue;
-    State next = s;
+    State& next = scratch.copy_of(s);
     StepOutcome o = interp_.step(next, static_cast<int>(p));
     // A step that blocks or fails is left to the full expansion (which reports the failure).
     if (o.status != StepStatus::ran) continue;
@@ -287,9 +350,9 @@ std::string SpecModel::property_error(const State& s) const {
 int SpecModel::may_wait_on_rows(const State& s, bool& surely_enabled) const {
   // A member of a wait-for cycle both waits and is waited on, so it holds a row lock (or writes a
   // row): processes that hold none cannot be on a cycle.
-  std::vector<bool> holds(s.procs.size(), false);
+  boost::container::small_vector<char, 32> holds(s.procs.size(), 0);
   auto hold = [&](int h) {
-    if (h >= 0 && static_cast<size_t>(h) < holds.size()) holds[static_cast<size_t>(h)] = true;
+    if (h >= 0 && static_cast<size_t>(h) < holds.size()) holds[static_cast<size_t>(h)] = 1;
   };
   if (s.has_db) {
     for (const auto& t : s.db.tables) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <numeric>
 
@@ -328,7 +329,8 @@ class Evaluator {
     if (a.type == Type::pid && op != Op::eq && op != Op::ne) {
       return fail("cannot order process ids (only = and <> compare them)");
     }
-    int c = compare_values(a, b, ctx_.pool);
+    // Interned texts are equal exactly when their ids are: (in)equality needs no text compare.
+    int c = op == Op::eq || op == Op::ne ? (a.i == b.i ? 0 : 1) : compare_values(a, b, ctx_.pool);
     bool r = false;
     switch (op) {
       case Op::eq:
@@ -432,19 +434,20 @@ void end_transaction(DbState& db, int txn, bool commit) {
 }
 
 // The slots of a table in canonical order, without reordering the state itself (execute may run
-// several statements on a state between two canonicalizations, e.g. inside `atomic`).
-std::vector<size_t> canonical_order(const TableState& table, const StringPool* pool) {
-  std::vector<size_t> order(table.rows.size());
-  std::iota(order.begin(), order.end(), size_t{0});
+// several statements on a state between two canonicalizations, e.g. inside `atomic`). Returns
+// false, leaving `order` alone, when the slots already are in that order: states come decoded in
+// canonical order, and only rows written since need sorting.
+bool canonical_order(const TableState& table, const StringPool* pool, std::vector<size_t>& order) {
   auto less = [&](const RowRecord& a, const RowRecord& b) {
     return compare_records(a, b, pool) < 0;
   };
-  // States come decoded in canonical order; only rows written since need sorting.
-  if (std::is_sorted(table.rows.begin(), table.rows.end(), less)) return order;
+  if (std::is_sorted(table.rows.begin(), table.rows.end(), less)) return false;
+  order.resize(table.rows.size());
+  std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return compare_records(table.rows[a], table.rows[b], pool) < 0;
   });
-  return order;
+  return true;
 }
 
 Result model_error(std::string message) {
@@ -554,7 +557,10 @@ Match match_rows(const TableState& table, const TableSchema& ts, const Statement
   Match m;
   Evaluator ev(ctx);
   int txn = committed_only ? -1 : ctx.txn;
-  for (size_t i : canonical_order(table, ctx.pool)) {
+  std::vector<size_t> order;
+  const bool reordered = canonical_order(table, ctx.pool, order);
+  for (size_t k = 0; k < table.rows.size(); ++k) {
+    const size_t i = reordered ? order[k] : k;
     const Row* v = visible(table.rows[i], txn, committed_only);
     if (v == nullptr) continue;
     if (st.where) {
@@ -638,7 +644,7 @@ bool project(const TableSchema& ts, const std::vector<SelectItem>& items, const 
 
 // Computes the single row of an aggregate SELECT over `rows`.
 bool aggregate(const TableSchema& ts, const std::vector<SelectItem>& items,
-               const std::vector<const Row*>& rows, const StringPool* pool, Row& out,
+               std::span<const Row* const> rows, const StringPool* pool, Row& out,
                std::string& error) {
   out.clear();
   for (const SelectItem& it : items) {
@@ -701,10 +707,11 @@ bool select_rows(const TableState& table, const TableSchema& ts, const Statement
   int txn = committed_only ? -1 : ctx.txn;
   out.clear();
   if (is_aggregate_query(st)) {
-    std::vector<const Row*> rows;
+    // Inline: properties count rows (`SELECT COUNT(*)`) in every state.
+    boost::container::small_vector<const Row*, 16> rows;
     for (size_t i : slots) rows.push_back(visible(table.rows[i], txn, committed_only));
     Row row;
-    if (!aggregate(ts, st.items, rows, ctx.pool, row, error)) return false;
+    if (!aggregate(ts, st.items, {rows.data(), rows.size()}, ctx.pool, row, error)) return false;
     out.push_back(std::move(row));
     if (st.limit) {  // LIMIT applies to the aggregate's one output row
       Evaluator ev(ctx);
@@ -907,9 +914,13 @@ void DbState::canonicalize(const StringPool& pool) {
     for (RowRecord& r : table.rows) {
       std::sort(r.shared.begin(), r.shared.end());
     }
-    std::stable_sort(
-        table.rows.begin(), table.rows.end(),
-        [&](const RowRecord& a, const RowRecord& b) { return compare_records(a, b, &pool) < 0; });
+    auto less = [&](const RowRecord& a, const RowRecord& b) {
+      return compare_records(a, b, &pool) < 0;
+    };
+    // Most steps leave the order alone, and stable_sort allocates a buffer even then.
+    if (!std::is_sorted(table.rows.begin(), table.rows.end(), less)) {
+      std::stable_sort(table.rows.begin(), table.rows.end(), less);
+    }
   }
 }
 
@@ -1072,7 +1083,10 @@ Result execute(DbState& db, const Schema& schema, const Statement& st, const Con
 
 std::vector<int> waits_for(const DbState& db, const Schema& schema, const Statement& st,
                            const Context& ctx) {
-  DbState copy = db;
+  // The probe runs on a scratch copy; assigning into this thread's previous copy reuses its
+  // storage (the deadlock check probes several processes per state).
+  thread_local DbState copy;
+  copy = db;
   Result res = execute(copy, schema, st, ctx);
   if (res.outcome != Outcome::blocked) return {};
   return res.waits_for;
@@ -1097,6 +1111,20 @@ Value scalar_query(const DbState& db, const Schema& schema, const Statement& sel
   if (m.failure.outcome != Outcome::ok) {
     error = m.failure.message;
     return Value::null();
+  }
+  if (!agg) {
+    // Only the first row's first item is used: project just that (every row has the same
+    // columns, so the others could not fail where it does not).
+    if (m.slots.empty() || select.items.empty()) return Value::null();
+    const SelectItem& it = select.items[0];
+    const Row& row = *visible(table.rows[m.slots[0]], -1, true);
+    for (const SelectItem& item : select.items) {
+      if (!valid_column(ts, item.column) || static_cast<size_t>(item.column) >= row.size()) {
+        error = fmt::format("column index {} out of range", item.column);
+        return Value::null();
+      }
+    }
+    return row[static_cast<size_t>(it.column)];
   }
   std::vector<Row> rows;
   if (!select_rows(table, ts, select, ctx, m.slots, true, rows, error)) return Value::null();
