@@ -27,14 +27,16 @@ void write_typed(BitWriter& w, const Value& v, Type type, int pid_bits) {
   w.payload(v, pid_bits);
 }
 
-void write_wake(BitWriter& w, int64_t wake, const StateLayout& l) {
+void write_wake(BitWriter& w, int64_t wake, const StateLayout& l, bool sleeps) {
+  if (!sleeps) return w.bounded(static_cast<uint64_t>(wake + 1), 0);
   if (wake >= -1 && wake <= l.clock_max)
     return w.bits(static_cast<uint64_t>(wake + 1), l.wake_bits);
   w.bits(l.wake_escape, l.wake_bits);
   w.svar(wake);
 }
 
-int64_t read_wake(BitReader& r, const StateLayout& l) {
+int64_t read_wake(BitReader& r, const StateLayout& l, bool sleeps) {
+  if (!sleeps) return -1;
   const uint64_t code = r.bits(l.wake_bits);
   if (code < l.wake_escape) return static_cast<int64_t>(code) - 1;
   if (code > l.wake_escape) throw std::runtime_error("bad wake-up tick in state");
@@ -60,12 +62,15 @@ std::string State::encode(const StringPool& pool, const StateLayout& l) {
     const StateLayout::Proc& lp = l.procs[i];
     w.bounded(static_cast<uint64_t>(p.status), 2);
     w.bounded(static_cast<uint64_t>(static_cast<uint32_t>(p.pc)), lp.pc_bits);
-    write_wake(w, p.wake, l);
+    write_wake(w, p.wake, l, lp.sleeps);
     check_size(p.locals.size(), lp.declared + kBuiltinCount);
     for (uint32_t k = 0; k < lp.declared; ++k) w.value(p.locals[k], l.pid_bits);
     write_typed(w, p.locals[lp.declared], Type::bool_, l.pid_bits);     // found
     write_typed(w, p.locals[lp.declared + 1], Type::int_, l.pid_bits);  // row_count
-    write_typed(w, p.locals[lp.declared + 2], Type::text, l.pid_bits);  // sql_error
+    const Value& error = p.locals[lp.declared + 2];  // sql_error: '' but after an error
+    if (error.type != Type::text) throw SlotOverflow("sql_error holds a value that is not text");
+    w.bit(error.i == l.empty_text);
+    if (error.i != l.empty_text) w.var(static_cast<uint64_t>(error.i));
   }
   check_size(faults_used.size(), l.fault_bits.size());
   for (size_t f = 0; f < faults_used.size(); ++f)
@@ -93,12 +98,12 @@ State State::decode(std::string_view bytes, const StateLayout& l) {
       throw std::runtime_error("bad process status in state");
     p.status = static_cast<ProcStatus>(status);
     p.pc = static_cast<int32_t>(r.bits(lp.pc_bits));
-    p.wake = read_wake(r, l);
+    p.wake = read_wake(r, l, lp.sleeps);
     p.locals.resize(lp.declared + kBuiltinCount);
     for (uint32_t k = 0; k < lp.declared; ++k) p.locals[k] = r.value(l.pid_bits);
     p.locals[lp.declared] = r.payload(Type::bool_, l.pid_bits);
     p.locals[lp.declared + 1] = r.payload(Type::int_, l.pid_bits);
-    p.locals[lp.declared + 2] = r.payload(Type::text, l.pid_bits);
+    p.locals[lp.declared + 2] = Value::text(r.bit() ? l.empty_text : static_cast<int64_t>(r.var()));
   }
   s.faults_used.resize(l.fault_bits.size());
   for (size_t f = 0; f < s.faults_used.size(); ++f)

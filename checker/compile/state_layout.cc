@@ -13,6 +13,7 @@ StateLayout::StateLayout(const CompiledSpec& spec) {
   wake_escape = static_cast<uint64_t>(clock_max) + 2;
   wake_bits = bits_for(wake_escape);
   pid_bits = bits_for(spec.procs.empty() ? 0 : spec.procs.size() - 1);
+  empty_text = spec.empty_text().i;
   shared = static_cast<uint32_t>(spec.ast.vars.size());
   ghosts = static_cast<uint32_t>(spec.ast.ghosts.size());
   has_db = spec.has_db;
@@ -21,8 +22,10 @@ StateLayout::StateLayout(const CompiledSpec& spec) {
   for (const ProcessInstance& p : spec.procs) {
     const Group& g = spec.groups[p.group];
     // pc runs to the program's length: a finished process stands past its last instruction.
+    const bool sleeps = std::any_of(g.program.code.begin(), g.program.code.end(),
+                                    [](const Instr& in) { return in.kind == InstrKind::sleep; });
     procs.push_back(
-        {bits_for(g.program.code.size()), static_cast<uint32_t>(g.decl->locals.size())});
+        {bits_for(g.program.code.size()), static_cast<uint32_t>(g.decl->locals.size()), sleeps});
   }
   // A fault fires only while its own budget and the total budget have some left.
   uint64_t sum = 0;

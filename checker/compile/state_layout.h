@@ -21,6 +21,8 @@ struct StateLayout {
   struct Proc {
     int pc_bits = 0;
     uint32_t declared = 0;  // declared locals, tagged; the 3 built-ins follow
+    // Only arriving at a `sleep` sets a wake-up tick: a program without one has none, 0 bits.
+    bool sleeps = false;
   };
 
   int clock_bits = 0;  // 0..clock_max
@@ -29,7 +31,8 @@ struct StateLayout {
   // wake_escape for any other tick (a sleep past the horizon), which a zig-zag number follows.
   int wake_bits = 0;
   uint64_t wake_escape = 0;
-  int pid_bits = 0;  // a process index, 0..processes-1
+  int pid_bits = 0;        // a process index, 0..processes-1
+  int64_t empty_text = 0;  // sql_error's value but after an error: one bit says it is this
   uint32_t shared = 0;
   uint32_t ghosts = 0;
   bool has_db = false;

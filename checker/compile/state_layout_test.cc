@@ -74,6 +74,8 @@ TEST(StateLayoutTest, FixedSlotsTakeTheBitsTheirDomainsNeed) {
   EXPECT_EQ(l.pid_bits, 3);    // 6 processes
   ASSERT_EQ(l.procs.size(), 6u);
   EXPECT_EQ(l.procs[0].declared, 2u);
+  EXPECT_TRUE(l.procs[0].sleeps);
+  EXPECT_FALSE(l.procs[5].sleeps);
   ASSERT_EQ(l.fault_bits.size(), 2u);
   EXPECT_EQ(l.fault_bits[0], 2);      // 0..2
   EXPECT_EQ(l.fault_bits[1], 2);      // 0..3
@@ -123,7 +125,8 @@ Value random_column(std::mt19937_64& rng, sql::ColumnType type, int procs) {
   return Value::null();
 }
 
-State random_state(std::mt19937_64& rng, const CompiledSpec& spec, const State& shape) {
+State random_state(std::mt19937_64& rng, const CompiledSpec& spec, const StateLayout& l,
+                   const State& shape) {
   const int procs = static_cast<int>(spec.procs.size());
   State s = shape;
   s.clock = static_cast<int64_t>(rng() % 7);
@@ -164,7 +167,7 @@ State random_state(std::mt19937_64& rng, const CompiledSpec& spec, const State& 
     const Group& g = spec.groups[spec.procs[p].group];
     ps.status = static_cast<ProcStatus>(rng() % 3);
     ps.pc = static_cast<int32_t>(rng() % (g.program.code.size() + 1));
-    const uint64_t w = rng() % 4;
+    const uint64_t w = l.procs[p].sleeps ? rng() % 4 : 0;
     ps.wake = w == 0   ? -1
               : w == 1 ? static_cast<int64_t>(rng() % 7)
                        : static_cast<int64_t>(rng() % 1000);
@@ -172,7 +175,8 @@ State random_state(std::mt19937_64& rng, const CompiledSpec& spec, const State& 
     for (size_t k = 0; k < n; ++k) ps.locals[k] = random_value(rng, procs);
     ps.locals[n] = Value::boolean(rng() % 2 == 1);
     ps.locals[n + 1] = Value::integer(static_cast<int64_t>(rng() % 5));
-    ps.locals[n + 2] = Value::text(static_cast<int64_t>(rng() % 9));
+    ps.locals[n + 2] =
+        rng() % 2 == 0 ? spec.empty_text() : Value::text(static_cast<int64_t>(rng() % 9));
   }
   s.faults_used = {static_cast<int32_t>(rng() % 3), static_cast<int32_t>(rng() % 4)};
   s.faults_total = static_cast<int32_t>(rng() % 5);
@@ -185,7 +189,7 @@ TEST(StateLayoutTest, RandomStatesRoundTrip) {
   StateLayout l(*f.spec);
   std::mt19937_64 rng(11);
   for (int round = 0; round < 2000; ++round) {
-    State s = random_state(rng, *f.spec, f.initial);
+    State s = random_state(rng, *f.spec, l, f.initial);
     std::string bytes = s.encode(f.spec->pool, l);  // canonicalises s's database
     State back = State::decode(bytes, l);
     ASSERT_EQ(back, s) << "round " << round;
@@ -203,6 +207,9 @@ TEST(StateLayoutTest, ValuesPastTheirSlotsThrowInsteadOfMerging) {
   State found = f.initial;
   found.procs[0].locals[2] = Value::integer(1);  // `found` must be a bool
   EXPECT_THROW(found.encode(f.spec->pool, l), SlotOverflow);
+  State wake = f.initial;
+  wake.procs[5].wake = 3;  // solo has no sleep: no slot for a wake-up tick
+  EXPECT_THROW(wake.encode(f.spec->pool, l), SlotOverflow);
   State fault = f.initial;
   fault.faults_used[0] = 4;
   EXPECT_THROW(fault.encode(f.spec->pool, l), SlotOverflow);
