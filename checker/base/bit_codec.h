@@ -46,31 +46,25 @@ class BitWriter {
   BitWriter() { out_.reserve(128); }  // most states fit: one allocation
 
   // Writes the low n bits of v (n <= 64); v must be below 2^n.
-  void bits(uint64_t v, int n) {
+  [[gnu::always_inline]] void bits(uint64_t v, int n) {
     acc_ |= v << fill_;  // fill_ < 64 here
     fill_ += n;
-    if (fill_ >= 64) {
-      const uint64_t le = bit_codec_detail::to_le(acc_);
-      out_.append(reinterpret_cast<const char*>(&le), 8);
-      fill_ -= 64;
-      acc_ = fill_ != 0 ? v >> (n - fill_) : 0;
-    }
+    if (fill_ >= 64) [[unlikely]]
+      spill(v, n);
   }
   // A field of n bits holding v in 0..2^n-1, checked: the layout's bound is an argument about
   // the interpreter, and a value past it must stop the search rather than merge states.
-  void bounded(uint64_t v, int n) {
+  [[gnu::always_inline]] void bounded(uint64_t v, int n) {
     if (n < 64 && (v >> n) != 0) throw SlotOverflow("a state field is wider than its slot");
     bits(v, n);
   }
   void bit(bool b) { bits(b ? 1 : 0, 1); }
   // Unbounded unsigned integers: 3 data bits per nibble, the nibble's top bit saying that more
   // follow. 0..7 take 4 bits, 8..63 take 8, 64..511 take 12.
-  void var(uint64_t v) {
-    while (v >= 8) {
-      bits((v & 7) | 8, 4);
-      v >>= 3;
-    }
-    bits(v, 4);
+  [[gnu::always_inline]] void var(uint64_t v) {
+    if (v < 8) [[likely]]
+      return bits(v, 4);
+    long_var(v);
   }
   void svar(int64_t v) { var(bit_codec_detail::zigzag(v)); }
 
@@ -106,6 +100,21 @@ class BitWriter {
   }
 
  private:
+  // The accumulator is full: its 8 bytes go out, the bits of v that did not fit stay.
+  [[gnu::noinline]] void spill(uint64_t v, int n) {
+    const uint64_t le = bit_codec_detail::to_le(acc_);
+    out_.append(reinterpret_cast<const char*>(&le), 8);
+    fill_ -= 64;
+    acc_ = fill_ != 0 ? v >> (n - fill_) : 0;
+  }
+  [[gnu::noinline]] void long_var(uint64_t v) {
+    while (v >= 8) {
+      bits((v & 7) | 8, 4);
+      v >>= 3;
+    }
+    bits(v, 4);
+  }
+
   std::string out_;
   uint64_t acc_ = 0;
   int fill_ = 0;  // bits of acc_ in use, 0..63
@@ -117,29 +126,20 @@ class BitReader {
       : p_(reinterpret_cast<const uint8_t*>(in.data())), end_(p_ + in.size()) {}
 
   // Reads n bits (n <= 64).
-  uint64_t bits(int n) {
-    if (n > 56) {
-      const uint64_t lo = bits(32);
-      return lo | (bits(n - 32) << 32);
-    }
-    if (avail_ < n) {
-      refill();
-      if (avail_ < n) throw std::runtime_error("truncated state");
-    }
-    const uint64_t v = acc_ & ((uint64_t{1} << n) - 1);
+  [[gnu::always_inline]] uint64_t bits(int n) {
+    if (avail_ < n) [[unlikely]]
+      return slow_bits(n);
+    const uint64_t v = acc_ & ((uint64_t{1} << n) - 1);  // n <= avail_ < 64
     acc_ >>= n;
     avail_ -= n;
     return v;
   }
   bool bit() { return bits(1) != 0; }
-  uint64_t var() {
-    uint64_t v = 0;
-    for (int shift = 0;; shift += 3) {
-      if (shift > 63) throw std::runtime_error("bad number in state");
-      const uint64_t c = bits(4);
-      v |= (c & 7) << shift;
-      if (!(c & 8)) return v;
-    }
+  [[gnu::always_inline]] uint64_t var() {
+    const uint64_t c = bits(4);
+    if (!(c & 8)) [[likely]]
+      return c;
+    return long_var(c);
   }
   int64_t svar() { return bit_codec_detail::unzigzag(var()); }
 
@@ -178,6 +178,24 @@ class BitReader {
   }
 
  private:
+  [[gnu::noinline]] uint64_t slow_bits(int n) {
+    if (n > 56) {
+      const uint64_t lo = bits(32);
+      return lo | (bits(n - 32) << 32);
+    }
+    refill();
+    if (avail_ < n) throw std::runtime_error("truncated state");
+    return bits(n);
+  }
+  [[gnu::noinline]] uint64_t long_var(uint64_t first) {
+    uint64_t v = first & 7;
+    for (int shift = 3;; shift += 3) {
+      if (shift > 63) throw std::runtime_error("bad number in state");
+      const uint64_t c = bits(4);
+      v |= (c & 7) << shift;
+      if (!(c & 8)) return v;
+    }
+  }
   void refill() {
     if (end_ - p_ >= 8) {
       // Bits of acc_ above avail_ repeat the bytes at p_, so OR-ing the next load over them is

@@ -21,10 +21,15 @@ void read_values(BitReader& r, std::vector<Value>& out, size_t n, int pid_bits) 
   for (Value& v : out) v = r.value(pid_bits);
 }
 
-// A built-in local: its payload alone, as the interpreter only ever stores its one type.
-void write_typed(BitWriter& w, const Value& v, Type type, int pid_bits) {
-  if (v.type != type) throw SlotOverflow("a built-in local holds a value of another type");
-  w.payload(v, pid_bits);
+// The built-in locals: payloads alone, as the interpreter only ever stores their one type.
+void write_builtins(BitWriter& w, const Value* b, int64_t empty_text) {
+  if (b[0].type != Type::bool_ || b[1].type != Type::int_ || b[2].type != Type::text)
+    throw SlotOverflow("a built-in local holds a value of another type");
+  w.bounded(static_cast<uint64_t>(b[0].i), 1);  // found
+  w.svar(b[1].i);                               // row_count
+  // sql_error: '' but after an error.
+  w.bit(b[2].i == empty_text);
+  if (b[2].i != empty_text) w.var(static_cast<uint64_t>(b[2].i));
 }
 
 void write_wake(BitWriter& w, int64_t wake, const StateLayout& l, bool sleeps) {
@@ -65,12 +70,7 @@ std::string State::encode(const StringPool& pool, const StateLayout& l) {
     write_wake(w, p.wake, l, lp.sleeps);
     check_size(p.locals.size(), lp.declared + kBuiltinCount);
     for (uint32_t k = 0; k < lp.declared; ++k) w.value(p.locals[k], l.pid_bits);
-    write_typed(w, p.locals[lp.declared], Type::bool_, l.pid_bits);     // found
-    write_typed(w, p.locals[lp.declared + 1], Type::int_, l.pid_bits);  // row_count
-    const Value& error = p.locals[lp.declared + 2];  // sql_error: '' but after an error
-    if (error.type != Type::text) throw SlotOverflow("sql_error holds a value that is not text");
-    w.bit(error.i == l.empty_text);
-    if (error.i != l.empty_text) w.var(static_cast<uint64_t>(error.i));
+    write_builtins(w, &p.locals[lp.declared], l.empty_text);
   }
   check_size(faults_used.size(), l.fault_bits.size());
   for (size_t f = 0; f < faults_used.size(); ++f)
@@ -101,8 +101,8 @@ State State::decode(std::string_view bytes, const StateLayout& l) {
     p.wake = read_wake(r, l, lp.sleeps);
     p.locals.resize(lp.declared + kBuiltinCount);
     for (uint32_t k = 0; k < lp.declared; ++k) p.locals[k] = r.value(l.pid_bits);
-    p.locals[lp.declared] = r.payload(Type::bool_, l.pid_bits);
-    p.locals[lp.declared + 1] = r.payload(Type::int_, l.pid_bits);
+    p.locals[lp.declared] = Value::boolean(r.bit());
+    p.locals[lp.declared + 1] = Value::integer(r.svar());
     p.locals[lp.declared + 2] = Value::text(r.bit() ? l.empty_text : static_cast<int64_t>(r.var()));
   }
   s.faults_used.resize(l.fault_bits.size());
