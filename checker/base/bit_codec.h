@@ -70,7 +70,7 @@ class BitWriter {
 
   // A value of any type: a 3-bit type tag, then int: zig-zag nibble code; text: the pool id in
   // the nibble code; bool: one bit; pid: pid_bits bits; null: nothing.
-  void value(const Value& v, int pid_bits) {
+  [[gnu::always_inline]] void value(const Value& v, int pid_bits) {
     bits(static_cast<uint64_t>(v.type), 3);
     payload(v, pid_bits);
   }
@@ -143,12 +143,12 @@ class BitReader {
   }
   int64_t svar() { return bit_codec_detail::unzigzag(var()); }
 
-  Value value(int pid_bits) {
+  [[gnu::always_inline]] Value value(int pid_bits) {
     const uint64_t type = bits(3);
     if (type > static_cast<uint64_t>(Type::pid)) throw std::runtime_error("bad value in state");
     return payload(static_cast<Type>(type), pid_bits);
   }
-  Value payload(Type type, int pid_bits) {
+  [[gnu::always_inline]] Value payload(Type type, int pid_bits) {
     Value v;
     v.type = type;
     switch (type) {
