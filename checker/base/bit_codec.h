@@ -68,10 +68,16 @@ class BitWriter {
   }
   void svar(int64_t v) { var(bit_codec_detail::zigzag(v)); }
 
-  // A value of any type: a 3-bit type tag, then int: zig-zag nibble code; text: the pool id in
-  // the nibble code; bool: one bit; pid: pid_bits bits; null: nothing.
+  // A value of any type: a type tag, then int: zig-zag nibble code; text: the pool id in the
+  // nibble code; bool: one bit; pid: pid_bits bits; null: nothing. Ints, the commonest, have a
+  // 1-bit tag (0); the others 3 bits (1, then null 0, text 1, bool 2, pid 3).
   [[gnu::always_inline]] void value(const Value& v, int pid_bits) {
-    bits(static_cast<uint64_t>(v.type), 3);
+    if (v.type == Type::int_) {
+      bits(0, 1);
+      return svar(v.i);
+    }
+    const auto code = v.type == Type::null ? 0 : static_cast<uint64_t>(v.type) - 1;
+    bits(1 | (code << 1), 3);
     payload(v, pid_bits);
   }
   // A value whose type the layout knows: the payload alone (null has none).
@@ -144,9 +150,9 @@ class BitReader {
   int64_t svar() { return bit_codec_detail::unzigzag(var()); }
 
   [[gnu::always_inline]] Value value(int pid_bits) {
-    const uint64_t type = bits(3);
-    if (type > static_cast<uint64_t>(Type::pid)) throw std::runtime_error("bad value in state");
-    return payload(static_cast<Type>(type), pid_bits);
+    if (!bit()) return Value::integer(svar());
+    const uint64_t code = bits(2);
+    return payload(code == 0 ? Type::null : static_cast<Type>(code + 1), pid_bits);
   }
   [[gnu::always_inline]] Value payload(Type type, int pid_bits) {
     Value v;

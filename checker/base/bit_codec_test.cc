@@ -75,6 +75,9 @@ TEST(BitCodecTest, SmallNumbersStaySmall) {
   EXPECT_EQ(width(8), 8u);
   EXPECT_EQ(width(63), 8u);
   EXPECT_EQ(width(64), 12u);
+  BitWriter ints;  // a 1-bit tag and a nibble: eight small ints in five bytes
+  for (int k = 0; k < 8; ++k) ints.value(Value::integer(3), 2);
+  EXPECT_EQ(ints.take().size(), 5u);
   BitWriter w;
   w.svar(-4);
   w.svar(3);
@@ -122,9 +125,9 @@ TEST(BitCodecTest, BadInputThrows) {
   std::string empty;
   BitReader r(empty);
   EXPECT_THROW(r.bits(1), std::runtime_error);
-  std::string tag("\x07", 1);  // type tag 7: no such type
+  std::string tag("\x07", 1);  // a pid's tag and no payload after it
   BitReader t(tag);
-  EXPECT_THROW(t.value(2), std::runtime_error);
+  EXPECT_THROW(t.value(16), std::runtime_error);
   std::string endless(12, '\xff');  // nibbles that never end
   BitReader e(endless);
   EXPECT_THROW(e.var(), std::runtime_error);
