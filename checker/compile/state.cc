@@ -21,7 +21,8 @@ void read_values(BitReader& r, std::vector<Value>& out, size_t n, int pid_bits) 
   for (Value& v : out) v = r.value(pid_bits);
 }
 
-// The built-in locals: payloads alone, as the interpreter only ever stores their one type.
+// The built-in locals: payloads alone. A spec cannot assign them (the resolver refuses), and the
+// interpreter only ever stores found: bool, row_count: int, sql_error: text.
 void write_builtins(BitWriter& w, const Value* b, int64_t empty_text) {
   if (b[0].type != Type::bool_ || b[1].type != Type::int_ || b[2].type != Type::text)
     throw SlotOverflow("a built-in local holds a value of another type");

@@ -1,7 +1,8 @@
 // The bit layout of a spec's states, computed once from the compiled spec: how many bits each
-// fixed slot takes (the clock, each process's status, pc and wake-up tick, the fault counters)
-// and which value slots can hold one type only and so need no type tag. Vector sizes the spec
-// fixes (variables, processes, locals, nodes, faults) are known here and never written.
+// fixed slot takes (the clock, each process's status, pc and wake-up tick, the fault counters,
+// process ids). Vector sizes the spec fixes (variables, processes, locals, nodes, faults) are
+// known here and never written. Slots of one type (the built-ins, SQL columns, Redis keys) are
+// known by position to the encoders and carry no type tag.
 #pragma once
 
 #include <cstdint>
@@ -10,10 +11,6 @@
 #include "checker/compile/compiled_spec.h"
 
 namespace lockcheck::compile {
-
-// What a value slot may hold. `any` carries a type tag; the others are provably of one type, as
-// the interpreter writes the built-in locals (docs/language.md: they cannot be assigned).
-enum class SlotKind : uint8_t { any, bool_, int_, text };
 
 struct StateLayout {
   explicit StateLayout(const CompiledSpec& spec);
