@@ -1,5 +1,6 @@
-// A compact, canonical byte encoding for states: zig-zag varints and tagged values. Two equal
-// logical states must encode to equal bytes, so writers emit collections in a canonical order.
+// A canonical byte encoding: zig-zag varints and tagged values. Symmetry signatures use it; states
+// themselves are bit-packed (bit_codec.h). Equal inputs must encode to equal bytes, so writers
+// emit collections in a canonical order.
 #pragma once
 
 #include <cstdint>

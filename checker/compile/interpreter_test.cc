@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "checker/compile/compiled_spec.h"
+#include "checker/compile/state_layout.h"
 #include "checker/front/front_end.h"
 
 namespace lockcheck::compile {
@@ -219,9 +220,11 @@ TEST(InterpreterTest, EncodingIsCanonicalAndRoundTrips) {
   )");
   f.interp->step(f.state, 0);
   f.interp->step(f.state, 0);
-  std::string bytes = f.state.encode(f.spec->pool);
-  State back = State::decode(bytes, f.spec->schema, true);
-  EXPECT_EQ(back.encode(f.spec->pool), bytes);
+  StateLayout layout(*f.spec);
+  std::string bytes = f.state.encode(f.spec->pool, layout);
+  State back = State::decode(bytes, layout);
+  EXPECT_EQ(back, f.state);
+  EXPECT_EQ(back.encode(f.spec->pool, layout), bytes);
 }
 
 }  // namespace

@@ -86,6 +86,7 @@ thread_local std::vector<std::unique_ptr<State>> ScratchState::free_;
 SpecModel::SpecModel(const CompiledSpec& spec, State initial, bool symmetry,
                      std::vector<std::string>& notes, bool partial_order)
     : spec_(spec),
+      layout_(spec),
       interp_(spec),
       symmetry_(spec, symmetry, notes),
       partial_order_(spec, partial_order) {
@@ -109,7 +110,7 @@ SpecModel::SpecModel(const CompiledSpec& spec, State initial, bool symmetry,
 
 std::string SpecModel::store(State& s) const {
   if (symmetry_.active()) symmetry_.canonicalize(s);
-  return s.encode(spec_.pool);
+  return s.encode(spec_.pool, layout_);
 }
 
 engine::Choice SpecModel::rename(engine::Choice c, const std::vector<int>& tau) const {
@@ -121,9 +122,7 @@ engine::Choice SpecModel::rename(engine::Choice c, const std::vector<int>& tau) 
   return make_choice(choice_kind(c), choice_a(c), static_cast<uint32_t>(tau[b]));
 }
 
-State SpecModel::decode(std::string_view bytes) const {
-  return State::decode(bytes, spec_.schema, spec_.has_db);
-}
+State SpecModel::decode(std::string_view bytes) const { return State::decode(bytes, layout_); }
 
 bool SpecModel::fault_budget_left(const State& s, size_t fault) const {
   if (s.faults_used[fault] >= spec_.faults[fault].budget) return false;

@@ -10,6 +10,7 @@
 #include "checker/compile/interpreter.h"
 #include "checker/compile/partial_order.h"
 #include "checker/compile/state.h"
+#include "checker/compile/state_layout.h"
 #include "checker/compile/symmetry.h"
 #include "checker/engine/model.h"
 #include "checker/trace/check_result.h"
@@ -43,7 +44,8 @@ class SpecModel : public engine::Model {
   bool ample(std::string_view state, engine::SuccessorSink& sink) const override;
 
   State decode(std::string_view bytes) const;
-  std::string encode(State s) const { return s.encode(spec_.pool); }
+  std::string encode(State s) const { return s.encode(spec_.pool, layout_); }
+  const StateLayout& layout() const { return layout_; }
   // Re-runs transition `c` from `s`; false when `c` is not enabled there.
   bool apply(const State& s, engine::Choice c, Event& out) const;
   // The same transition with its process renamed: position p becomes tau[p].
@@ -85,6 +87,7 @@ class SpecModel : public engine::Model {
   std::string store(State& s) const;  // the representative's bytes
 
   const CompiledSpec& spec_;
+  StateLayout layout_;
   Interpreter interp_;
   Symmetry symmetry_;
   PartialOrder partial_order_;

@@ -1,6 +1,7 @@
 // The runtime state of a spec: the clock, shared and ghost variables, the database, the Redis
 // nodes, every process, and the fault budgets spent. It is decoded from the engine's bytes,
-// changed by a step, and encoded again; the encoding is canonical (tables and key sets sorted).
+// changed by a step, and encoded again; the encoding is canonical (tables and key sets sorted)
+// and packed to the bits the spec's StateLayout gives each slot.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,8 @@ enum class ProcStatus : uint8_t { running, done, crashed };
 
 // Built-in locals set after every SQL statement, stored after the declared locals.
 inline constexpr int kBuiltinCount = 3;  // found, row_count, sql_error
+
+struct StateLayout;
 
 struct ProcState {
   ProcStatus status = ProcStatus::running;
@@ -39,8 +42,10 @@ struct State {
   std::vector<int32_t> faults_used;  // per fault declaration
   int32_t faults_total = 0;
 
-  std::string encode(const StringPool& pool);  // canonicalises the database first
-  static State decode(std::string_view bytes, const sql::Schema& schema, bool has_db);
+  // Canonicalises the database first. Throws SlotOverflow when a field does not fit its slot.
+  std::string encode(const StringPool& pool, const StateLayout& layout);
+  // Throws std::runtime_error on bytes that are not a state of this layout.
+  static State decode(std::string_view bytes, const StateLayout& layout);
   friend bool operator==(const State&, const State&) = default;
 };
 

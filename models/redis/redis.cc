@@ -145,23 +145,27 @@ Reply expire_command(NodeState& node, const Request& req, int64_t now) {
 
 }  // namespace
 
-void NodeState::encode(ByteWriter& w) const {
-  w.u(entries.size());
+void NodeState::encode(BitWriter& w, int pid_bits) const {
+  w.var(entries.size());
   for (const Entry& e : entries) {
-    w.value(e.key);
-    w.value(e.value);
-    w.i(e.deadline);
+    // Keys are always text (the interpreter builds them as text): no type tag.
+    if (e.key.type != Type::text) throw SlotOverflow("a Redis key that is not text");
+    w.payload(e.key, pid_bits);
+    w.value(e.value, pid_bits);
+    w.var(static_cast<uint64_t>(e.deadline) + 1);  // -1 (no expiry) is 0
   }
 }
 
-NodeState NodeState::decode(ByteReader& r) {
+NodeState NodeState::decode(BitReader& r, int pid_bits) {
   NodeState node;
-  uint64_t n = r.u();
+  const uint64_t n = r.var();
+  if (n > (uint64_t{1} << 24)) throw std::runtime_error("bad key count in state");
+  node.entries.reserve(n);
   for (uint64_t k = 0; k < n; ++k) {
     Entry e;
-    e.key = r.value();
-    e.value = r.value();
-    e.deadline = r.i();
+    e.key = r.payload(Type::text, pid_bits);
+    e.value = r.value(pid_bits);
+    e.deadline = static_cast<int64_t>(r.var() - 1);
     node.entries.push_back(e);
   }
   return node;

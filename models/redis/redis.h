@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "checker/base/byte_codec.h"
+#include "checker/base/bit_codec.h"
 #include "checker/base/string_pool.h"
 #include "checker/base/value.h"
 
@@ -23,8 +23,9 @@ struct Entry {
 
 struct NodeState {
   std::vector<Entry> entries;  // sorted by key id, no expired entries
-  void encode(ByteWriter& w) const;
-  static NodeState decode(ByteReader& r);
+  // Process ids in values take pid_bits bits.
+  void encode(BitWriter& w, int pid_bits) const;
+  static NodeState decode(BitReader& r, int pid_bits);
   friend bool operator==(const NodeState&, const NodeState&) = default;
 };
 

@@ -218,11 +218,11 @@ TEST_F(RedisTest, EncodeDecodeRoundTrips) {
   Set("lock:1", Value::pid(1), SetCondition::nx, 7, 2);
   Set("count", Value::integer(-4));
   Set("name", K("held"));
-  ByteWriter w;
-  node_.encode(w);
+  BitWriter w;
+  node_.encode(w, 2);
   std::string bytes = w.take();
-  ByteReader r(bytes);
-  NodeState back = NodeState::decode(r);
+  BitReader r(bytes);
+  NodeState back = NodeState::decode(r, 2);
   EXPECT_TRUE(r.at_end());
   EXPECT_EQ(back, node_);
 }

@@ -81,6 +81,21 @@ const char* column_type_name(ColumnType t) {
   return "?";
 }
 
+// The one non-null type a column stores (see fits_column).
+Type column_value_type(ColumnType c) {
+  switch (c) {
+    case ColumnType::int_:
+      return Type::int_;
+    case ColumnType::text:
+      return Type::text;
+    case ColumnType::bool_:
+      return Type::bool_;
+    case ColumnType::pid:
+      return Type::pid;
+  }
+  return Type::null;
+}
+
 bool fits_column(Type v, ColumnType c) {
   switch (c) {
     case ColumnType::int_:
@@ -926,56 +941,93 @@ void DbState::canonicalize(const StringPool& pool) {
 
 namespace {
 
-void encode_row(ByteWriter& w, const Row& row) {
-  for (const Value& v : row) w.value(v);
+// A column holds null or its declared type (check_store refuses anything else): a presence bit,
+// then the payload without a type tag.
+void encode_row(BitWriter& w, const Row& row, const TableSchema& ts, int pid_bits) {
+  if (row.size() != ts.types.size()) throw SlotOverflow("a row differs from its table's columns");
+  for (size_t c = 0; c < row.size(); ++c) {
+    const Value& v = row[c];
+    w.bit(!v.is_null());
+    if (v.is_null()) continue;
+    if (v.type != column_value_type(ts.types[c]))
+      throw SlotOverflow("a column holds a value of another type");
+    w.payload(v, pid_bits);
+  }
 }
 
-Row decode_row(ByteReader& r, size_t columns) {
-  Row row;
-  row.reserve(columns);
-  for (size_t c = 0; c < columns; ++c) row.push_back(r.value());
+Row decode_row(BitReader& r, const TableSchema& ts, int pid_bits) {
+  Row row(ts.types.size());
+  for (size_t c = 0; c < row.size(); ++c)
+    if (r.bit()) row[c] = r.payload(column_value_type(ts.types[c]), pid_bits);
   return row;
+}
+
+// A transaction (process index) or -1: stored plus one, in bits for 0..processes.
+void encode_txn(BitWriter& w, int txn, int txn_bits) {
+  w.bounded(static_cast<uint64_t>(static_cast<int64_t>(txn) + 1), txn_bits);
 }
 
 }  // namespace
 
-void DbState::encode(ByteWriter& w) const {
-  for (const TableState& table : tables) {
-    w.u(table.rows.size());
-    for (const RowRecord& r : table.rows) {
-      w.u((r.committed ? 1u : 0u) | (r.pending ? 2u : 0u));
-      if (r.committed) encode_row(w, *r.committed);
-      w.i(r.writer);
-      if (r.pending) encode_row(w, *r.pending);
-      w.i(r.exclusive);
-      w.u(r.shared.size());
-      for (int s : r.shared) w.u(static_cast<uint64_t>(s));
+void DbState::encode(BitWriter& w, const Schema& schema, int processes) const {
+  const int pid_bits = bits_for(static_cast<uint64_t>(std::max(processes - 1, 0)));
+  const int txn_bits = bits_for(static_cast<uint64_t>(std::max(processes, 0)));
+  if (tables.size() != schema.tables.size())
+    throw SlotOverflow("a database differs from its schema's tables");
+  for (size_t t = 0; t < tables.size(); ++t) {
+    const TableSchema& ts = schema.tables[t];
+    w.var(tables[t].rows.size());
+    for (const RowRecord& r : tables[t].rows) {
+      w.bit(r.committed.has_value());
+      w.bit(r.pending.has_value());
+      if (r.committed) encode_row(w, *r.committed, ts, pid_bits);
+      encode_txn(w, r.writer, txn_bits);
+      if (r.pending) encode_row(w, *r.pending, ts, pid_bits);
+      encode_txn(w, r.exclusive, txn_bits);
+      w.var(r.shared.size());
+      for (int s : r.shared) w.bounded(static_cast<uint64_t>(static_cast<int64_t>(s)), pid_bits);
     }
   }
-  w.u(txns.size());
-  for (TxnStatus s : txns) w.u(static_cast<uint64_t>(s));
+  if (txns.size() != static_cast<size_t>(std::max(processes, 0)))
+    throw SlotOverflow("a database has another number of transactions than processes");
+  for (TxnStatus s : txns) w.bits(static_cast<uint64_t>(s), 2);
 }
 
-DbState DbState::decode(ByteReader& r, const Schema& schema) {
+DbState DbState::decode(BitReader& r, const Schema& schema, int processes) {
+  const int pid_bits = bits_for(static_cast<uint64_t>(std::max(processes - 1, 0)));
+  const int txn_bits = bits_for(static_cast<uint64_t>(std::max(processes, 0)));
   DbState db;
   db.tables.resize(schema.tables.size());
   for (size_t t = 0; t < schema.tables.size(); ++t) {
-    size_t columns = schema.tables[t].columns.size();
-    uint64_t n = r.u();
+    const TableSchema& ts = schema.tables[t];
+    const uint64_t n = r.var();
+    // A real table never holds more row slots than bits are left: bad bytes must not make this
+    // reserve gigabytes.
+    if (n > (uint64_t{1} << 24)) throw std::runtime_error("bad row count in state");
+    db.tables[t].rows.reserve(n);
     for (uint64_t k = 0; k < n; ++k) {
       RowRecord rec;
-      uint64_t flags = r.u();
-      if (flags & 1u) rec.committed = decode_row(r, columns);
-      rec.writer = static_cast<int>(r.i());
-      if (flags & 2u) rec.pending = decode_row(r, columns);
-      rec.exclusive = static_cast<int>(r.i());
-      uint64_t shared = r.u();
-      for (uint64_t s = 0; s < shared; ++s) rec.shared.push_back(static_cast<int>(r.u()));
+      const bool committed = r.bit();
+      const bool pending = r.bit();
+      if (committed) rec.committed = decode_row(r, ts, pid_bits);
+      rec.writer = static_cast<int>(r.bits(txn_bits)) - 1;
+      if (pending) rec.pending = decode_row(r, ts, pid_bits);
+      rec.exclusive = static_cast<int>(r.bits(txn_bits)) - 1;
+      const uint64_t shared = r.var();
+      if (shared > static_cast<uint64_t>(std::max(processes, 0)))
+        throw std::runtime_error("bad lock holder count in state");
+      for (uint64_t s = 0; s < shared; ++s)
+        rec.shared.push_back(static_cast<int>(r.bits(pid_bits)));
       db.tables[t].rows.push_back(std::move(rec));
     }
   }
-  uint64_t n = r.u();
-  for (uint64_t k = 0; k < n; ++k) db.txns.push_back(static_cast<TxnStatus>(r.u()));
+  db.txns.resize(static_cast<size_t>(std::max(processes, 0)));
+  for (TxnStatus& s : db.txns) {
+    const uint64_t v = r.bits(2);
+    if (v > static_cast<uint64_t>(TxnStatus::failed))
+      throw std::runtime_error("bad transaction status in state");
+    s = static_cast<TxnStatus>(v);
+  }
   return db;
 }
 

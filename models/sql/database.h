@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "checker/base/byte_codec.h"
+#include "checker/base/bit_codec.h"
 #include "checker/base/string_pool.h"
 #include "checker/base/value.h"
 #include "models/sql/statement.h"
@@ -44,8 +44,9 @@ struct DbState {
 
   // Sorts rows into a canonical order (tables are sets) and drops slots with no version left.
   void canonicalize(const StringPool& pool);
-  void encode(ByteWriter& w) const;  // call canonicalize() first
-  static DbState decode(ByteReader& r, const Schema& schema);
+  // Call canonicalize() first. `processes` is the number of transactions (txns.size()).
+  void encode(BitWriter& w, const Schema& schema, int processes) const;
+  static DbState decode(BitReader& r, const Schema& schema, int processes);
   friend bool operator==(const DbState&, const DbState&) = default;
 };
 

@@ -185,8 +185,8 @@ class SqlTest : public ::testing::Test {
   std::string Encoded() {
     DbState copy = db_;
     copy.canonicalize(pool_);
-    ByteWriter w;
-    copy.encode(w);
+    BitWriter w;
+    copy.encode(w, schema_, static_cast<int>(copy.txns.size()));
     return w.take();
   }
 
@@ -966,11 +966,11 @@ TEST_F(SqlTest, EncodeDecodeRoundTrips) {
   Ok(2, Insert(kSlots, {Int(1), Int(1), Null()}));
   abort(db_, 1, TxnStatus::failed);
   db_.canonicalize(pool_);
-  ByteWriter w;
-  db_.encode(w);
+  BitWriter w;
+  db_.encode(w, schema_, 3);
   std::string bytes = w.take();
-  ByteReader r(bytes);
-  DbState back = DbState::decode(r, schema_);
+  BitReader r(bytes);
+  DbState back = DbState::decode(r, schema_, 3);
   EXPECT_TRUE(r.at_end());
   EXPECT_EQ(back, db_);
   EXPECT_EQ(back.txns,
