@@ -14,7 +14,7 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$jobs"
 ctest --preset asan -j "$jobs"
 
-# A one-minute libFuzzer run of the front end and the model (clang; docs/hardening.md).
+# A 30-second libFuzzer run of the front end and the model (clang; docs/hardening.md).
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
 ctest --preset fuzz
