@@ -395,6 +395,12 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
   if (q.kind == ast::SqlKind::begin) {
     sql::begin(f.s.db, f.proc);
     ++ps.pc;
+    if (f.describe) {
+      Interaction rec;
+      rec.kind = Interaction::Kind::sql_begin;
+      rec.connection = f.proc;
+      out.interactions.push_back(std::move(rec));
+    }
     return;
   }
   if (victim) {
@@ -407,6 +413,13 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
     ps.locals[n + 2] = Value::text(spec_.pool.intern("deadlock_detected"));
     ++ps.pc;
     note([] { return std::string("error: deadlock_detected"); });
+    if (f.describe) {
+      Interaction rec;
+      rec.kind = Interaction::Kind::sql_victim;
+      rec.connection = f.proc;
+      rec.sql_error = "deadlock_detected";
+      out.interactions.push_back(std::move(rec));
+    }
     return;
   }
   const LoweredSql& l = spec_.lowered(&q);
@@ -418,6 +431,20 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
   ctx.params = {params.data(), params.size()};
   ctx.pool = &spec_.pool;
   sql::Result r = sql::execute(f.s.db, spec_.schema, l.stmt, ctx);
+  if (f.describe && r.outcome != sql::Outcome::blocked) {
+    Interaction rec;
+    rec.kind = Interaction::Kind::sql_start;
+    rec.connection = f.proc;
+    rec.stmt = &l.stmt;
+    rec.params.assign(params.begin(), params.end());
+    rec.now = ctx.now;
+    rec.rows = r.rows;
+    rec.row_count = r.row_count;
+    rec.found = l.stmt.kind == sql::StatementKind::commit ? r.committed : r.row_count > 0;
+    rec.sql_error = r.sql_error;
+    rec.committed = r.committed;
+    out.interactions.push_back(std::move(rec));
+  }
   switch (r.outcome) {
     case sql::Outcome::blocked:
       out.status = StepStatus::blocked;
@@ -514,6 +541,15 @@ void Interpreter::exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) co
                      render_value(req.value), st.loc.line));
   redis::Reply r = redis::execute(f.s.nodes[node], req, f.s.clock);
   if (r.error) fail(fmt::format("{} (line {})", r.message, st.loc.line));
+  if (f.describe) {
+    Interaction rec;
+    rec.kind = Interaction::Kind::redis;
+    rec.connection = f.proc;
+    rec.node = node;
+    rec.request = req;
+    rec.reply = r.value;
+    out.interactions.push_back(std::move(rec));
+  }
   if (!st.target.empty()) assign(f, st.target_ref, r.value);
   ++ps.pc;
   if (!f.describe) return;

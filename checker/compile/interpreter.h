@@ -23,6 +23,36 @@ enum class StepStatus { ran, blocked, failed };
 
 enum class BlockReason { none, sql, await_, sleep };
 
+// One store interaction of a step, as the model ran it: what a replay on a real server sends and
+// what it must see come back. Filled only when a step is described (traces, replays).
+struct Interaction {
+  enum class Kind {
+    sql_begin,   // BEGIN [ISOLATION LEVEL ...] (a local statement: sent before the next one)
+    sql_start,   // a SQL statement is sent (it may finish, fail, or wait)
+    sql_resume,  // a statement that waited goes on (nothing is sent: the server's reply arrives)
+    sql_victim,  // the deadlock detector aborts the statement that waits (deadlock_detected)
+    redis,       // a Redis command
+  };
+  Kind kind = Kind::sql_start;
+  int connection = -1;  // the process index; for an orphaned statement, processes + index
+  // SQL: the lowered statement and its host values (sql_start; sql_resume repeats them).
+  const sql::Statement* stmt = nullptr;
+  std::vector<Value> params;
+  Value now;  // `now()` inside SQL
+  // The model's outcome: `waiting` means the statement waits for `waits_for` (connections).
+  bool waiting = false;
+  std::vector<int> waits_for;
+  std::vector<sql::Row> rows;  // rows returned (RETURNING / SELECT), first ones at least
+  int64_t row_count = 0;
+  bool found = false;
+  std::string sql_error;  // "" or unique_violation, deadlock_detected, ...
+  bool committed = false;  // COMMIT
+  // Redis
+  int node = -1;
+  redis::Request request;
+  Value reply;
+};
+
 struct StepOutcome {
   StepStatus status = StepStatus::ran;
   ModelError error;  // failed
@@ -31,6 +61,7 @@ struct StepOutcome {
   int line = 0;                // the interaction's source line
   std::string text;            // the interaction's text
   std::string result;          // what it returned, for traces
+  std::vector<Interaction> interactions;  // with `describe`: every store interaction, in order
 };
 
 class Interpreter {

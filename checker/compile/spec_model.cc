@@ -268,6 +268,7 @@ bool SpecModel::apply(const State& s, engine::Choice c, Event& out) const {
       out.line = o.line;
       out.text = o.text;
       out.result = victim ? "aborted by the deadlock detector: " + o.result : o.result;
+      out.interactions = std::move(o.interactions);
       if (o.status == StepStatus::failed) {
         out.failed = true;
         out.error = o.error;

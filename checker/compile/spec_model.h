@@ -28,6 +28,7 @@ struct Event {
   bool failed = false;  // an assertion or model error: no next state
   ModelError error;
   State after;
+  std::vector<Interaction> interactions;  // the step's store interactions (for server replays)
 };
 
 class SpecModel : public engine::Model {
