@@ -50,6 +50,9 @@ std::string step_header(const trace::TraceStep& s) {
     case trace::StepKind::abort:
       what = fmt::format("abort at line {}: {}", s.line, one_line(s.text));
       break;
+    case trace::StepKind::orphan:
+      what = fmt::format("orphaned statement, line {}: {}", s.line, one_line(s.text));
+      break;
   }
   std::string line = fmt::format("step {}  {}  {}", s.step, s.actor, what);
   if (!s.result.empty()) line += "   → " + one_line(s.result);

@@ -85,7 +85,27 @@ class SpecBuilder {
     }
     for (const auto& p : spec.properties) walk_expr(p.expr.get());
     dead_locals();
+    for (auto& g : out_.groups)
+      for (const Instr& in : g.program.code)
+        if (in.kind == InstrKind::sql && in.stmt->sql && out_.sql_.count(in.stmt->sql.get()))
+          g.sql_reads_now = g.sql_reads_now || reads_now(out_.sql_.at(in.stmt->sql.get()).stmt);
     return !diags_.has_errors();
+  }
+
+  static bool reads_now(const sql::Expr& e) {
+    if (e.kind == sql::ExprKind::now) return true;
+    for (const auto& a : e.args)
+      if (reads_now(a)) return true;
+    return false;
+  }
+  static bool reads_now(const sql::Statement& st) {
+    if (st.where && reads_now(*st.where)) return true;
+    if (st.limit && reads_now(*st.limit)) return true;
+    for (const auto& [c, e] : st.sets)
+      if (reads_now(e)) return true;
+    for (const auto& e : st.values)
+      if (reads_now(e)) return true;
+    return false;
   }
 
  private:
@@ -614,6 +634,7 @@ class SpecBuilder {
         break;
       case K::now:
         out.kind = sql::ExprKind::now;
+        out_.schema.uses_now = true;
         break;
       case K::host:
       default:  // any host expression becomes a parameter

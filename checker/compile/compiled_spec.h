@@ -34,6 +34,8 @@ struct Group {
   // built-ins' false, 0, ''), else null.
   std::vector<bool> dead_when_finished;
   std::vector<Value> finished_value;
+  // Some SQL statement of the program reads now(): its transactions keep their start time.
+  bool sql_reads_now = false;
 };
 
 struct ProcessInstance {
@@ -91,6 +93,13 @@ class CompiledSpec {
   mutable StringPool pool;
 
   const LoweredSql& lowered(const ast::SqlStmt* s) const { return sql_.at(s); }
+  // Transaction slots of the database: one per process, and with crash faults one more per
+  // process for the statement its dropped connection leaves running (an orphan, §4.3).
+  int txn_slots() const {
+    bool crashes = false;
+    for (const Fault& f : faults) crashes = crashes || f.target == FaultTarget::process_crash;
+    return static_cast<int>(procs.size()) * (crashes ? 2 : 1);
+  }
   // The process instance index of `group`'s member `member`, or -1 when out of range.
   int instance(int group, int64_t member) const;
   std::string value_text(const Value& v) const;  // "1", "'held'", "null", "true", "client[2]"

@@ -64,6 +64,8 @@ struct Interpreter::Frame {
   int proc = -1;             // the acting process; -1 while evaluating a property
   std::vector<Value> bound;  // quantifier variables, outermost first
   int budget = kMaxLocalInstructions;
+  int txn = -1;           // the transaction slot, when not the process's own (an orphan)
+  bool orphan = false;    // an orphaned statement of a crashed process runs
   bool in_atomic = false;
   bool victim = false;    // the first SQL interaction fails with deadlock_detected
   bool describe = false;  // build result texts (traces only: the search does not need them)
@@ -87,8 +89,7 @@ bool Interpreter::initial(State& out, ModelError& error) const {
     out.has_db = spec_.has_db;
     if (spec_.has_db) {
       std::string message =
-          sql::initial_state(spec_.schema, spec_.initial_rows, static_cast<int>(spec_.procs.size()),
-                             spec_.pool, out.db);
+          sql::initial_state(spec_.schema, spec_.initial_rows, spec_.txn_slots(), spec_.pool, out.db);
       if (!message.empty()) fail(message);
     }
     out.nodes.resize(spec_.node_names.size());
@@ -138,12 +139,62 @@ void Interpreter::reset_dead_locals(ProcState& ps, int p) const {
     if (g.dead_when_finished[i]) ps.locals[i] = g.finished_value[i];
 }
 
+namespace {
+
+// The end of the `atomic` block that holds instruction `pc`, or -1 outside one.
+int atomic_end_of(const Program& prog, int pc) {
+  for (int b = pc - 1; b >= 0; --b) {
+    const Instr& in = prog.code[static_cast<size_t>(b)];
+    if (in.kind == InstrKind::atomic_begin && in.target > pc) return in.target;
+  }
+  return -1;
+}
+
+std::string join_results(const std::vector<std::string>& results) {
+  std::string joined;
+  for (const auto& r : results) {
+    if (r.empty()) continue;
+    if (!joined.empty()) joined += "; ";
+    joined += r;
+  }
+  return joined;
+}
+
+}  // namespace
+
+void Interpreter::run_atomic(Frame& f, int end, bool first_interaction, StepOutcome& out) const {
+  const Program& prog = spec_.groups[spec_.procs[f.proc].group].program;
+  ProcState& ps = f.s.procs[f.proc];
+  const int start = ps.pc;
+  f.in_atomic = true;
+  while (ps.status == ProcStatus::running && ps.pc >= start && ps.pc < end) {
+    if (--f.budget < 0)
+      fail(fmt::format("the atomic block at line {} loops without end", out.line));
+    const Instr& in = prog.code[ps.pc];
+    exec(f, in, first_interaction && in.interaction, out);
+    if (out.status == StepStatus::blocked || out.waiting) {
+      if (first_interaction) return;
+      fail(
+          fmt::format("'{}' blocks inside an atomic block (line {}); an atomic block may "
+                      "block only at its first interaction",
+                      in.stmt->text, in.stmt->loc.line));
+    }
+    if (in.interaction) first_interaction = false;
+  }
+  f.in_atomic = false;
+}
+
 StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim, bool describe) const {
   StepOutcome out;
   const Program& prog = spec_.groups[spec_.procs[p].group].program;
   ProcState& ps = s.procs[p];
   if (ps.status != ProcStatus::running || ps.pc < 0 ||
       ps.pc >= static_cast<int>(prog.code.size())) {
+    out.status = StepStatus::blocked;
+    return out;
+  }
+  const bool resuming = s.has_db && s.db.cursors[static_cast<size_t>(p)].active;
+  if (deadlock_victim && !resuming) {
     out.status = StepStatus::blocked;
     return out;
   }
@@ -155,39 +206,31 @@ StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim, bool descri
   f.victim = deadlock_victim;
   f.describe = describe;
   try {
-    if (first.kind == InstrKind::atomic_begin) {
+    std::vector<std::string> results;
+    if (resuming) {
+      // The waiting statement goes on (or fails as the detector's victim); an atomic block it
+      // started runs on to its end in the same step (§4.3).
+      int end = atomic_end_of(prog, start);
+      if (end >= 0) f.results = &results;
+      exec_sql(f, *first.stmt, deadlock_victim, out, /*resume=*/true);
+      if (out.status == StepStatus::blocked || out.waiting) return out;
+      if (end >= 0) {
+        run_atomic(f, end, false, out);
+        out.result = join_results(results);
+        f.results = nullptr;
+      }
+    } else if (first.kind == InstrKind::atomic_begin) {
       int end = first.target;
-      std::vector<std::string> results;
-      f.in_atomic = true;
       f.results = &results;
       ps.pc = start + 1;
-      bool first_interaction = true;
-      while (ps.status == ProcStatus::running && ps.pc > start && ps.pc < end) {
-        if (--f.budget < 0)
-          fail(fmt::format("the atomic block at line {} loops without end", out.line));
-        const Instr& in = prog.code[ps.pc];
-        exec(f, in, first_interaction && in.interaction, out);
-        if (out.status == StepStatus::blocked) {
-          if (first_interaction) return out;
-          fail(
-              fmt::format("'{}' blocks inside an atomic block (line {}); an atomic block may "
-                          "block only at its first interaction",
-                          in.stmt->text, in.stmt->loc.line));
-        }
-        if (in.interaction) first_interaction = false;
-      }
-      std::string joined;
-      for (const auto& r : results) {
-        if (r.empty()) continue;
-        if (!joined.empty()) joined += "; ";
-        joined += r;
-      }
-      out.result = joined;
-      f.in_atomic = false;
+      run_atomic(f, end, true, out);
+      if (out.status == StepStatus::blocked) return out;
+      out.result = join_results(results);
       f.results = nullptr;
+      if (out.waiting) return out;
     } else {
       exec(f, first, true, out);
-      if (out.status == StepStatus::blocked) return out;
+      if (out.status == StepStatus::blocked || out.waiting) return out;
     }
     if (ps.status == ProcStatus::running) {
       run_locals(f);
@@ -200,6 +243,86 @@ StepOutcome Interpreter::step(State& s, int p, bool deadlock_victim, bool descri
   return out;
 }
 
+StepOutcome Interpreter::orphan_step(State& s, int p, bool deadlock_victim, bool describe) const {
+  StepOutcome out;
+  const int slot = static_cast<int>(s.procs.size()) + p;
+  if (!s.has_db || static_cast<size_t>(slot) >= s.db.cursors.size() ||
+      !s.db.cursors[static_cast<size_t>(slot)].active) {
+    out.status = StepStatus::blocked;
+    return out;
+  }
+  const Program& prog = spec_.groups[spec_.procs[p].group].program;
+  const sql::Cursor& cur = s.db.cursors[static_cast<size_t>(slot)];
+  const int pc = cur.pc;
+  const Instr& in = prog.code[static_cast<size_t>(pc)];
+  out.line = static_cast<int>(in.stmt->loc.line);
+  if (describe) out.text = in.stmt->text;
+  // The orphan runs as the process did when its connection dropped: its position and, for an
+  // atomic block that goes on, its locals, in place of the process's own while it steps.
+  ProcState saved = std::move(s.procs[static_cast<size_t>(p)]);
+  ProcState& ps = s.procs[static_cast<size_t>(p)];
+  ps = ProcState{};
+  ps.pc = pc;
+  ps.locals = cur.locals;
+  const int end = atomic_end_of(prog, pc);
+  const Group& g = spec_.groups[spec_.procs[p].group];
+  if (ps.locals.size() != g.local_names.size()) {
+    ps.locals.assign(g.local_names.size(), Value::null());
+    size_t n = g.decl->locals.size();
+    ps.locals[n] = Value::boolean(false);
+    ps.locals[n + 1] = Value::integer(0);
+    ps.locals[n + 2] = spec_.empty_text();
+  }
+  Frame f{s, p};
+  f.txn = slot;
+  f.orphan = true;
+  f.victim = deadlock_victim;
+  f.describe = describe;
+  try {
+    std::vector<std::string> results;
+    if (end >= 0) f.results = &results;
+    exec_sql(f, *in.stmt, deadlock_victim, out, /*resume=*/true);
+    if (out.status != StepStatus::blocked && !out.waiting && end >= 0 &&
+        ps.status == ProcStatus::running) {
+      run_atomic(f, end, false, out);
+      out.result = join_results(results);
+    }
+    f.results = nullptr;
+    // The block (or statement) is over: nobody reads the reply, so a transaction block the
+    // orphan left open rolls back and the slot is free again.
+    if (out.status != StepStatus::blocked && !out.waiting &&
+        s.db.txns[static_cast<size_t>(slot)] != sql::TxnStatus::none)
+      sql::abort(s.db, slot, sql::TxnStatus::none);
+  } catch (const ModelErrorException& e) {
+    out.status = StepStatus::failed;
+    out.error = e.error;
+  }
+  s.procs[static_cast<size_t>(p)] = std::move(saved);
+  return out;
+}
+
+std::vector<int> Interpreter::statement_waits_for(const State& s, int txn, const Instr& in) const {
+  const sql::Cursor& cur = s.db.cursors[static_cast<size_t>(txn)];
+  const LoweredSql& l = spec_.lowered(in.stmt->sql.get());
+  sql::Context ctx;
+  ctx.txn = txn;
+  ctx.now = Value::integer(s.clock);
+  ctx.params = {cur.params.data(), cur.params.size()};
+  ctx.pool = &spec_.pool;
+  const size_t n = spec_.procs.size();
+  const size_t p = static_cast<size_t>(txn) % std::max<size_t>(n, 1);
+  ctx.keep_start = spec_.groups[spec_.procs[p].group].sql_reads_now;
+  return sql::waits_for(s.db, spec_.schema, l.stmt, ctx);
+}
+
+std::vector<int> Interpreter::orphan_waits_for(const State& s, int p) const {
+  const size_t slot = s.procs.size() + static_cast<size_t>(p);
+  if (!s.has_db || slot >= s.db.cursors.size() || !s.db.cursors[slot].active) return {};
+  const Program& prog = spec_.groups[spec_.procs[p].group].program;
+  return statement_waits_for(s, static_cast<int>(slot),
+                             prog.code[static_cast<size_t>(s.db.cursors[slot].pc)]);
+}
+
 StepOutcome Interpreter::probe(const State& s, int p) const {
   StepOutcome out;
   const Program& prog = spec_.groups[spec_.procs[p].group].program;
@@ -210,6 +333,14 @@ StepOutcome Interpreter::probe(const State& s, int p) const {
     return out;
   }
   const Instr& in = prog.code[ps.pc];
+  if (s.has_db && s.db.cursors[static_cast<size_t>(p)].active) {
+    out.waits_for = statement_waits_for(s, p, in);
+    if (!out.waits_for.empty()) {
+      out.status = StepStatus::blocked;
+      out.blocked_on = BlockReason::sql;
+    }
+    return out;
+  }
   Frame f{const_cast<State&>(s), p};  // only read below
   try {
     switch (in.kind) {
@@ -227,26 +358,8 @@ StepOutcome Interpreter::probe(const State& s, int p) const {
           out.blocked_on = BlockReason::sleep;
         }
         return out;
-      case InstrKind::sql: {
-        const ast::SqlStmt& q = *in.stmt->sql;
-        if (q.kind == ast::SqlKind::begin || q.kind == ast::SqlKind::commit ||
-            q.kind == ast::SqlKind::rollback)
-          return out;
-        const LoweredSql& l = spec_.lowered(&q);
-        Params params;
-        for (const ast::Expr* e : l.params) params.push_back(eval(*e, f));
-        sql::Context ctx;
-        ctx.txn = p;
-        ctx.now = Value::integer(s.clock);
-        ctx.params = {params.data(), params.size()};
-        ctx.pool = &spec_.pool;
-        out.waits_for = sql::waits_for(s.db, spec_.schema, l.stmt, ctx);
-        if (!out.waits_for.empty()) {
-          out.status = StepStatus::blocked;
-          out.blocked_on = BlockReason::sql;
-        }
-        return out;
-      }
+      case InstrKind::sql:
+        return out;  // a statement that starts is a step, even one that then waits (§4.3)
       case InstrKind::atomic_begin: {
         State copy = s;  // what blocks depends on the block's first statements: run it
         StepOutcome o = step(copy, p);
@@ -365,7 +478,7 @@ void Interpreter::exec(Frame& f, const Instr& in, bool first, StepOutcome& out) 
       return;
     }
     case InstrKind::sql:
-      exec_sql(f, st, first && f.victim, out);
+      exec_sql(f, st, first && f.victim, out, false);
       return;
     case InstrKind::redis:
       exec_redis(f, st, out);
@@ -380,11 +493,13 @@ void Interpreter::exec(Frame& f, const Instr& in, bool first, StepOutcome& out) 
 // ---------------------------------------------------------------------------------------------
 // SQL and Redis interactions
 
-void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutcome& out) const {
+void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutcome& out,
+                           bool resume) const {
   ProcState& ps = f.s.procs[f.proc];
   const ast::SqlStmt& q = *st.sql;
   const Group& g = spec_.groups[spec_.procs[f.proc].group];
   size_t n = g.decl->locals.size();
+  const int txn = f.txn >= 0 ? f.txn : f.proc;
   auto note = [&](auto make) {
     if (!f.describe) return;
     if (f.results)
@@ -392,64 +507,82 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
     else
       out.result = make();
   };
+  auto record = [&](Interaction::Kind kind) -> Interaction* {
+    if (!f.describe) return nullptr;
+    Interaction rec;
+    rec.kind = kind;
+    rec.connection = txn;
+    out.interactions.push_back(std::move(rec));
+    return &out.interactions.back();
+  };
   if (q.kind == ast::SqlKind::begin) {
-    sql::begin(f.s.db, f.proc);
+    sql::begin(f.s.db, txn);
     ++ps.pc;
-    if (f.describe) {
-      Interaction rec;
-      rec.kind = Interaction::Kind::sql_begin;
-      rec.connection = f.proc;
-      out.interactions.push_back(std::move(rec));
-    }
+    record(Interaction::Kind::sql_begin);
     return;
   }
   if (victim) {
     // The deadlock detector chose this transaction: its waiting statement fails and the
-    // transaction is left aborted, as PostgreSQL does.
+    // transaction is left aborted, as PostgreSQL does (an autocommit statement's ends).
     f.victim = false;
-    sql::abort(f.s.db, f.proc, sql::TxnStatus::failed);
+    const bool block = f.s.db.txns[static_cast<size_t>(txn)] == sql::TxnStatus::open;
+    sql::abort(f.s.db, txn, block ? sql::TxnStatus::failed : sql::TxnStatus::none);
     ps.locals[n] = Value::boolean(false);
     ps.locals[n + 1] = Value::integer(0);
     ps.locals[n + 2] = Value::text(spec_.pool.intern("deadlock_detected"));
     ++ps.pc;
     note([] { return std::string("error: deadlock_detected"); });
-    if (f.describe) {
-      Interaction rec;
-      rec.kind = Interaction::Kind::sql_victim;
-      rec.connection = f.proc;
-      rec.sql_error = "deadlock_detected";
-      out.interactions.push_back(std::move(rec));
-    }
+    if (Interaction* rec = record(Interaction::Kind::sql_victim))
+      rec->sql_error = "deadlock_detected";
     return;
   }
   const LoweredSql& l = spec_.lowered(&q);
   Params params;
-  for (const ast::Expr* e : l.params) params.push_back(eval(*e, f));
   sql::Context ctx;
-  ctx.txn = f.proc;
+  ctx.txn = txn;
   ctx.now = Value::integer(f.s.clock);
-  ctx.params = {params.data(), params.size()};
   ctx.pool = &spec_.pool;
-  sql::Result r = sql::execute(f.s.db, spec_.schema, l.stmt, ctx);
-  if (f.describe && r.outcome != sql::Outcome::blocked) {
-    Interaction rec;
-    rec.kind = Interaction::Kind::sql_start;
-    rec.connection = f.proc;
-    rec.stmt = &l.stmt;
-    rec.params.assign(params.begin(), params.end());
-    rec.now = ctx.now;
-    rec.rows = r.rows;
-    rec.row_count = r.row_count;
-    rec.found = l.stmt.kind == sql::StatementKind::commit ? r.committed : r.row_count > 0;
-    rec.sql_error = r.sql_error;
-    rec.committed = r.committed;
-    out.interactions.push_back(std::move(rec));
+  ctx.keep_start = g.sql_reads_now;
+  sql::Result r;
+  if (resume) {
+    // Host values were bound when the statement started.
+    const sql::Cursor& cur = f.s.db.cursors[static_cast<size_t>(txn)];
+    params.assign(cur.params.begin(), cur.params.end());
+    ctx.params = {params.data(), params.size()};
+    r = sql::resume(f.s.db, spec_.schema, l.stmt, ctx);
+  } else {
+    for (const ast::Expr* e : l.params) params.push_back(eval(*e, f));
+    ctx.params = {params.data(), params.size()};
+    r = sql::execute(f.s.db, spec_.schema, l.stmt, ctx, ps.pc);
+  }
+  if (r.outcome == sql::Outcome::blocked) {
+    out.status = StepStatus::blocked;
+    out.blocked_on = BlockReason::sql;
+    out.waits_for = r.waits_for;
+    return;
+  }
+  if (f.describe && r.outcome != sql::Outcome::model_error) {
+    Interaction* rec = record(resume ? Interaction::Kind::sql_resume : Interaction::Kind::sql_start);
+    rec->stmt = &l.stmt;
+    rec->params.assign(params.begin(), params.end());
+    rec->now = ctx.now;
+    rec->waiting = r.outcome == sql::Outcome::waiting;
+    rec->waits_for = r.waits_for;
+    rec->rows = r.rows;
+    rec->row_count = r.row_count;
+    rec->found = l.stmt.kind == sql::StatementKind::commit ? r.committed : r.row_count > 0;
+    rec->sql_error = r.sql_error;
+    rec->committed = r.committed;
   }
   switch (r.outcome) {
     case sql::Outcome::blocked:
-      out.status = StepStatus::blocked;
-      out.blocked_on = BlockReason::sql;
+      return;
+    case sql::Outcome::waiting:
+      // The statement started (or went on) and now waits: the step ends here, the process
+      // stays at the statement until the lock is freed (§4.3).
+      out.waiting = true;
       out.waits_for = r.waits_for;
+      note([&] { return waiting_text(r); });
       return;
     case sql::Outcome::model_error:
       fail(fmt::format("{} (line {})", r.message, st.loc.line));
@@ -472,6 +605,26 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
            !r.rows.empty() && i < r.rows[0].size() ? r.rows[0][i] : Value::null());
   ++ps.pc;
   if (f.describe) note([&] { return sql_result(q, l, r); });
+}
+
+std::string Interpreter::waiting_text(const sql::Result& r) const {
+  std::string who;
+  for (int t : r.waits_for) {
+    if (!who.empty()) who += ", ";
+    who += connection_name(t);
+  }
+  return fmt::format("waits for {}{}", who,
+                     r.row_count > 0 ? fmt::format(" ({} row{} done)", r.row_count,
+                                                   r.row_count == 1 ? "" : "s")
+                                     : "");
+}
+
+std::string Interpreter::connection_name(int txn) const {
+  const int n = static_cast<int>(spec_.procs.size());
+  if (txn >= 0 && txn < n) return spec_.procs[static_cast<size_t>(txn)].name;
+  if (txn >= n && txn < 2 * n)
+    return fmt::format("{} (orphaned statement)", spec_.procs[static_cast<size_t>(txn - n)].name);
+  return fmt::format("transaction {}", txn);
 }
 
 std::string Interpreter::sql_result(const ast::SqlStmt& q, const LoweredSql& l,
@@ -652,8 +805,27 @@ void Interpreter::tick(State& s) const {
 
 void Interpreter::crash(State& s, int p, bool restart, ModelError& error, bool& failed) const {
   failed = false;
-  if (s.has_db && s.db.txns[p] != sql::TxnStatus::none) sql::abort(s.db, p, sql::TxnStatus::none);
   ProcState& ps = s.procs[p];
+  if (s.has_db && s.db.cursors[static_cast<size_t>(p)].active) {
+    // Its statement waits: the server goes on running it on the dropped connection's behalf,
+    // holding what it has (§4.3). It becomes an orphan in the slot of p's old connection.
+    const size_t slot = s.procs.size() + static_cast<size_t>(p);
+    if (slot >= s.db.txns.size() || s.db.txns[slot] != sql::TxnStatus::none ||
+        s.db.cursors[slot].active) {
+      error.message = fmt::format(
+          "{} crashed while a statement of its earlier connection still runs on the server; two "
+          "orphaned statements of one process are not modelled",
+          spec_.procs[p].name);
+      failed = true;
+      return;
+    }
+    const Program& prog = spec_.groups[spec_.procs[p].group].program;
+    // An atomic block goes on after the statement: it keeps the locals it runs with.
+    if (atomic_end_of(prog, ps.pc) >= 0) s.db.cursors[static_cast<size_t>(p)].locals = ps.locals;
+    sql::move_slot(s.db, p, static_cast<int>(slot));
+  } else if (s.has_db && s.db.txns[p] != sql::TxnStatus::none) {
+    sql::abort(s.db, p, sql::TxnStatus::none);
+  }
   if (restart) {
     try {
       start_process(s, p);

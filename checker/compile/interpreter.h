@@ -62,6 +62,7 @@ struct StepOutcome {
   std::string text;            // the interaction's text
   std::string result;          // what it returned, for traces
   std::vector<Interaction> interactions;  // with `describe`: every store interaction, in order
+  bool waiting = false;  // the step left a SQL statement waiting for a lock (§4.3)
 };
 
 class Interpreter {
@@ -75,6 +76,14 @@ class Interpreter {
   // statement) fails with deadlock_detected instead of running: the detector's abort.
   // With `describe`, StepOutcome::result says what the interaction returned (for traces).
   StepOutcome step(State& s, int p, bool deadlock_victim = false, bool describe = false) const;
+  // The orphaned statement of crashed process p (its dropped connection's, §4.3) goes on, or,
+  // with `deadlock_victim`, fails; blocked while it still waits.
+  StepOutcome orphan_step(State& s, int p, bool deadlock_victim = false,
+                          bool describe = false) const;
+  // Whether process p's orphaned statement waits, and for whom (empty: it could go on).
+  std::vector<int> orphan_waits_for(const State& s, int p) const;
+  // "client[2]", or "client[2] (orphaned statement)" for slot processes + 1.
+  std::string connection_name(int txn) const;
   // Whether process p's next step would block, and on what, without running it: a cheap check
   // for the deadlock test (status is `ran` when the step would run or fail).
   StepOutcome probe(const State& s, int p) const;
@@ -108,7 +117,10 @@ class Interpreter {
   void reset_dead_locals(ProcState& ps, int p) const;
   void run_locals(Frame& f) const;
   void exec(Frame& f, const Instr& in, bool first, StepOutcome& out) const;
-  void exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutcome& out) const;
+  void exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutcome& out, bool resume) const;
+  void run_atomic(Frame& f, int end, bool first_interaction, StepOutcome& out) const;
+  std::string waiting_text(const sql::Result& r) const;
+  std::vector<int> statement_waits_for(const State& s, int txn, const Instr& in) const;
   void exec_redis(Frame& f, const ast::Stmt& st, StepOutcome& out) const;
   std::string sql_result(const ast::SqlStmt& q, const LoweredSql& l, const sql::Result& r) const;
   void arrive(Frame& f) const;  // sets a sleep's wake-up time when the process reaches one

@@ -61,7 +61,9 @@ std::string names(const CompiledSpec& spec, const std::vector<int>& procs) {
   std::string out;
   for (size_t i = 0; i < procs.size(); ++i) {
     if (i) out += i + 1 == procs.size() ? " and " : ", ";
-    out += spec.procs[procs[i]].name;
+    const int n = static_cast<int>(spec.procs.size());
+    out += procs[i] < n ? spec.procs[procs[i]].name
+                        : spec.procs[procs[i] - n].name + " (orphaned statement)";
   }
   return out;
 }
@@ -231,6 +233,12 @@ std::optional<EnabledTransition> match_step(const SpecModel& model, const State&
       error = spec.has_clock
                   ? fmt::format("no tick is possible (the clock is at its max {})", s.clock)
                   : "no tick is possible (the spec has no clock)";
+      return std::nullopt;
+    case trace::StepKind::orphan:
+      for (const EnabledTransition* t : mine)
+        if (t->event.line == step.line) return *t;
+      error = fmt::format("{} has no orphaned statement at line {} that can go on here",
+                          step.actor, step.line);
       return std::nullopt;
     case trace::StepKind::abort: {
       if (!mine.empty()) return *mine.front();

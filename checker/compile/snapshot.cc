@@ -42,7 +42,7 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
         if (!shown) continue;
         for (const Value& v : *shown) row.cells.push_back(spec.value_text(v));
         if (rec.writer >= 0) {
-          std::string who = spec.procs[rec.writer].name;
+          std::string who = interp.connection_name(rec.writer);
           if (!rec.committed) {
             row.pending = fmt::format("inserted by {} (uncommitted)", who);
           } else if (!rec.pending) {
@@ -59,11 +59,11 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
           }
         }
         if (rec.exclusive >= 0) {
-          row.lock = fmt::format("FOR UPDATE by {}", spec.procs[rec.exclusive].name);
+          row.lock = fmt::format("FOR UPDATE by {}", interp.connection_name(rec.exclusive));
         } else if (!rec.shared.empty()) {
           row.lock = "FOR SHARE by ";
           for (size_t i = 0; i < rec.shared.size(); ++i)
-            row.lock += (i ? ", " : "") + spec.procs[rec.shared[i]].name;
+            row.lock += (i ? ", " : "") + interp.connection_name(rec.shared[i]);
         }
         table.rows.push_back(std::move(row));
       }
@@ -129,6 +129,17 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
         case sql::TxnStatus::failed:
           proc.transaction = "failed";
           break;
+        case sql::TxnStatus::implicit:
+          proc.transaction = "autocommit";
+          break;
+      }
+      // A crashed client's statement that the server still runs (§4.3).
+      const size_t orphan = s.procs.size() + p;
+      if (orphan < s.db.cursors.size() && s.db.cursors[orphan].active) {
+        const Program& prog = g.program;
+        const ast::Stmt* st = prog.code[static_cast<size_t>(s.db.cursors[orphan].pc)].stmt;
+        proc.position = fmt::format("{} (its orphaned statement at line {} still runs: {})",
+                                    proc.position, st->loc.line, st->text);
       }
     }
     out.processes.push_back(std::move(proc));

@@ -12,10 +12,10 @@ namespace lockcheck::compile {
 
 namespace {
 
-// Choices are numbered so that process steps come first, then the tick, the deadlock
-// detector's aborts and the faults: the lexicographic tie-break among shortest traces prefers
-// process steps, and then lower-numbered processes.
-enum ChoiceKind : uint32_t { kStep = 0, kTick = 1, kAbort = 2, kFault = 3 };
+// Choices are numbered so that process steps come first, then orphaned statements of crashed
+// clients (§4.3), the tick, the deadlock detector's aborts and the faults: the lexicographic
+// tie-break among shortest traces prefers process steps, and then lower-numbered processes.
+enum ChoiceKind : uint32_t { kStep = 0, kOrphan = 1, kTick = 2, kAbort = 3, kFault = 4 };
 
 engine::Choice make_choice(ChoiceKind kind, uint32_t a, uint32_t b) {
   return (static_cast<uint32_t>(kind) << 24) | (a << 12) | b;
@@ -116,9 +116,15 @@ std::string SpecModel::store(State& s) const {
 engine::Choice SpecModel::rename(engine::Choice c, const std::vector<int>& tau) const {
   uint32_t b = choice_b(c);
   bool process = choice_kind(c) == kStep || choice_kind(c) == kAbort ||
+                 choice_kind(c) == kOrphan ||
                  (choice_kind(c) == kFault && choice_a(c) < spec_.faults.size() &&
                   spec_.faults[choice_a(c)].target == FaultTarget::process_crash);
-  if (!process || b >= tau.size()) return c;
+  if (!process) return c;
+  // An abort names a transaction slot: an orphan's is processes + its process.
+  const size_t n = tau.size();
+  if (choice_kind(c) == kAbort && b >= n && b < 2 * n)
+    return make_choice(kAbort, choice_a(c), static_cast<uint32_t>(n + tau[b - n]));
+  if (b >= n) return c;
   return make_choice(choice_kind(c), choice_a(c), static_cast<uint32_t>(tau[b]));
 }
 
@@ -130,15 +136,29 @@ bool SpecModel::fault_budget_left(const State& s, size_t fault) const {
 }
 
 std::vector<SpecModel::Probe> SpecModel::probe(const State& s) const {
-  std::vector<Probe> out(s.procs.size());
-  for (size_t p = 0; p < s.procs.size(); ++p) {
+  const size_t n = s.procs.size();
+  std::vector<Probe> out(s.has_db ? std::max(s.db.txns.size(), n) : n);
+  for (size_t p = 0; p < n; ++p) {
     if (s.procs[p].status != ProcStatus::running) continue;
     StepOutcome o = interp_.probe(s, static_cast<int>(p));
     out[p].enabled = o.status != StepStatus::blocked;
     out[p].blocked_on = o.blocked_on;
     out[p].waits_for = std::move(o.waits_for);
   }
+  for (size_t slot = n; slot < out.size(); ++slot) {
+    if (!s.db.cursors[slot].active) continue;
+    out[slot].waits_for = interp_.orphan_waits_for(s, static_cast<int>(slot - n));
+    out[slot].enabled = out[slot].waits_for.empty();
+    if (!out[slot].enabled) out[slot].blocked_on = BlockReason::sql;
+  }
   return out;
+}
+
+bool SpecModel::any_waiting(const State& s) const {
+  if (!s.has_db) return false;
+  for (const sql::Cursor& c : s.db.cursors)
+    if (c.active) return true;
+  return false;
 }
 
 std::vector<int> SpecModel::cycle(const std::vector<Probe>& probes) const {
@@ -175,6 +195,21 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
     }
     sink.state(c, false, store(next));
   }
+  // Orphaned statements of crashed clients go on as the environment's steps.
+  if (s.has_db && s.db.cursors.size() > s.procs.size()) {
+    for (size_t p = 0; p < s.procs.size(); ++p) {
+      if (!s.db.cursors[s.procs.size() + p].active) continue;
+      State& next = scratch.copy_of(s);
+      StepOutcome o = interp_.orphan_step(next, static_cast<int>(p));
+      engine::Choice c = make_choice(kOrphan, 0, static_cast<uint32_t>(p));
+      if (o.status == StepStatus::blocked) continue;
+      if (o.status == StepStatus::failed) {
+        sink.failure(c, false, o.error.assertion ? assert_id_ : model_error_id_);
+        continue;
+      }
+      sink.state(c, false, store(next));
+    }
+  }
   // The clock.
   if (spec_.has_clock && s.clock < spec_.clock_max) {
     State& next = scratch.copy_of(s);
@@ -185,9 +220,11 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
   bool surely_enabled = false;
   if (spec_.detect_deadlocks && may_wait_on_rows(s, surely_enabled) >= 2) {
     std::vector<Probe> probes = probe(s);
+    const int n = static_cast<int>(s.procs.size());
     for (int p : cycle_members(probes)) {
       State& next = scratch.copy_of(s);
-      StepOutcome o = interp_.step(next, p, /*deadlock_victim=*/true);
+      StepOutcome o = p < n ? interp_.step(next, p, /*deadlock_victim=*/true)
+                            : interp_.orphan_step(next, p - n, /*deadlock_victim=*/true);
       engine::Choice c = make_choice(kAbort, 0, static_cast<uint32_t>(p));
       if (o.status == StepStatus::blocked) continue;
       if (o.status == StepStatus::failed) {
@@ -239,13 +276,16 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
 bool SpecModel::ample(std::string_view bytes, engine::SuccessorSink& sink) const {
   if (!partial_order_.active()) return false;
   State s = decode(bytes);
+  // A waiting statement's footprint is the rest of its targets: keep such states unreduced.
+  if (any_waiting(s)) return false;
   ScratchState scratch;
   for (size_t p = 0; p < s.procs.size(); ++p) {
     if (!partial_order_.candidate(s, static_cast<int>(p))) continue;
     State& next = scratch.copy_of(s);
     StepOutcome o = interp_.step(next, static_cast<int>(p));
-    // A step that blocks or fails is left to the full expansion (which reports the failure).
-    if (o.status != StepStatus::ran) continue;
+    // A step that blocks, waits or fails is left to the full expansion (which reports the
+    // failure).
+    if (o.status != StepStatus::ran || o.waiting) continue;
     sink.state(make_choice(kStep, 0, static_cast<uint32_t>(p)), false, store(next));
     return true;
   }
@@ -257,17 +297,28 @@ bool SpecModel::apply(const State& s, engine::Choice c, Event& out) const {
   out.after = s;
   uint32_t a = choice_a(c), b = choice_b(c);
   switch (choice_kind(c)) {
+    case kOrphan:
     case kStep:
     case kAbort: {
-      if (b >= s.procs.size() || s.procs[b].status != ProcStatus::running) return false;
+      const size_t n = s.procs.size();
       bool victim = choice_kind(c) == kAbort;
-      StepOutcome o = interp_.step(out.after, static_cast<int>(b), victim, /*describe=*/true);
+      bool orphan = choice_kind(c) == kOrphan || (victim && b >= n);
+      size_t p = orphan && b >= n ? b - n : b;
+      if (p >= n) return false;
+      if (!orphan && s.procs[p].status != ProcStatus::running) return false;
+      StepOutcome o =
+          orphan ? interp_.orphan_step(out.after, static_cast<int>(p), victim, /*describe=*/true)
+                 : interp_.step(out.after, static_cast<int>(p), victim, /*describe=*/true);
       if (o.status == StepStatus::blocked) return false;
-      out.actor = spec_.procs[b].name;
-      out.kind = victim ? trace::StepKind::abort : trace::StepKind::statement;
+      out.actor = spec_.procs[p].name;
+      out.kind = victim   ? trace::StepKind::abort
+                 : orphan ? trace::StepKind::orphan
+                          : trace::StepKind::statement;
       out.line = o.line;
       out.text = o.text;
       out.result = victim ? "aborted by the deadlock detector: " + o.result : o.result;
+      if (orphan && !victim)
+        out.result = "the crashed client's statement goes on: " + out.result;
       out.interactions = std::move(o.interactions);
       if (o.status == StepStatus::failed) {
         out.failed = true;
@@ -348,41 +399,24 @@ std::string SpecModel::property_error(const State& s) const {
 }
 
 int SpecModel::may_wait_on_rows(const State& s, bool& surely_enabled) const {
-  // A member of a wait-for cycle both waits and is waited on, so it holds a row lock (or writes a
-  // row): processes that hold none cannot be on a cycle.
-  boost::container::small_vector<char, 32> holds(s.procs.size(), 0);
-  auto hold = [&](int h) {
-    if (h >= 0 && static_cast<size_t>(h) < holds.size()) holds[static_cast<size_t>(h)] = 1;
-  };
-  if (s.has_db) {
-    for (const auto& t : s.db.tables) {
-      for (const auto& r : t.rows) {
-        hold(r.exclusive);
-        hold(r.writer);
-        for (int h : r.shared) hold(h);
-      }
-    }
-  }
+  // A member of a wait-for cycle both waits and is waited on, so its statement waits and it
+  // holds a row lock (or writes a row): other slots cannot be on a cycle.
   int candidates = 0;
+  if (s.has_db)
+    for (size_t t = 0; t < s.db.cursors.size(); ++t)
+      if (s.db.cursors[t].active && sql::holds_rows(s.db, static_cast<int>(t))) ++candidates;
   surely_enabled = false;
-  for (size_t p = 0; p < s.procs.size(); ++p) {
+  for (size_t p = 0; p < s.procs.size() && !surely_enabled; ++p) {
+    if (s.has_db && s.db.cursors[p].active) continue;
     const ast::Stmt* st = interp_.next_statement(s, static_cast<int>(p));
     if (st == nullptr) continue;
     switch (st->kind) {
-      case ast::StmtKind::sql:
-        if (st->sql->kind == ast::SqlKind::commit || st->sql->kind == ast::SqlKind::rollback)
-          surely_enabled = true;
-        else if (holds[p])
-          ++candidates;
-        break;
       case ast::StmtKind::atomic:
-        if (holds[p]) ++candidates;  // its first interaction may be a statement that waits
-        break;
       case ast::StmtKind::await_:
       case ast::StmtKind::sleep:
         break;
       default:
-        surely_enabled = true;  // assignments, branches, Redis commands never block
+        surely_enabled = true;  // a statement that starts is a step, even one that then waits
         break;
     }
   }
@@ -391,15 +425,22 @@ int SpecModel::may_wait_on_rows(const State& s, bool& surely_enabled) const {
 
 std::string SpecModel::deadlock_explanation(const State& s) const {
   if (s.procs.empty()) return "";
-  // Most states need no probe: a wait-for cycle takes two processes at statements that can wait
-  // on rows, and a stuck state takes no step and no tick being possible.
+  // Most states need no probe: a wait-for cycle takes two waiting statements that hold rows,
+  // and a stuck state takes no step and no tick being possible.
   bool surely_enabled = false;
   int candidates = may_wait_on_rows(s, surely_enabled);
   bool tick = spec_.has_clock && s.clock < spec_.clock_max;
   if (candidates < 2 && (surely_enabled || tick)) return "";
   std::vector<Probe> probes = probe(s);
-  auto where = [&](int p) {
-    const ast::Stmt* st = interp_.next_statement(s, p);
+  const int n = static_cast<int>(s.procs.size());
+  auto where = [&](int t) {
+    const ast::Stmt* st = nullptr;
+    if (t < n) {
+      st = interp_.next_statement(s, t);
+    } else if (s.has_db && s.db.cursors[static_cast<size_t>(t)].active) {
+      const Program& prog = spec_.groups[spec_.procs[static_cast<size_t>(t - n)].group].program;
+      st = prog.code[static_cast<size_t>(s.db.cursors[static_cast<size_t>(t)].pc)].stmt;
+    }
     return st ? fmt::format("line {}: {}", st->loc.line, st->text) : std::string("done");
   };
   std::vector<int> cyc = cycle(probes);
@@ -410,8 +451,8 @@ std::string SpecModel::deadlock_explanation(const State& s) const {
       int p = cyc[i];
       int q = cyc[(i + 1) % cyc.size()];
       if (i) out += "; ";
-      out +=
-          fmt::format("{} ({}) waits for {}", spec_.procs[p].name, where(p), spec_.procs[q].name);
+      out += fmt::format("{} ({}) waits for {}", interp_.connection_name(p), where(p),
+                         interp_.connection_name(q));
     }
     return out;
   }
@@ -431,12 +472,14 @@ std::string SpecModel::deadlock_explanation(const State& s) const {
     if (probes[p].blocked_on == BlockReason::none) continue;
     if (!first) out += "; ";
     first = false;
-    out += fmt::format("{} is blocked at {}", spec_.procs[p].name, where(static_cast<int>(p)));
+    out += fmt::format("{} is blocked at {}", interp_.connection_name(static_cast<int>(p)),
+                       where(static_cast<int>(p)));
     if (!probes[p].waits_for.empty()) {
       out += " waiting for";
       for (int q : probes[p].waits_for) {
-        out += " " + spec_.procs[q].name;
-        if (s.procs[q].status == ProcStatus::done) out += " (done, transaction still open)";
+        out += " " + interp_.connection_name(q);
+        if (q < n && s.procs[static_cast<size_t>(q)].status == ProcStatus::done)
+          out += " (done, transaction still open)";
       }
     }
   }

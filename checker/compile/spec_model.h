@@ -76,11 +76,14 @@ class SpecModel : public engine::Model {
     BlockReason blocked_on = BlockReason::none;
     std::vector<int> waits_for;
   };
+  // One probe per transaction slot: the processes, then (with crash faults) their orphans.
   std::vector<Probe> probe(const State& s) const;
-  // How many processes could be on a wait-for cycle: they stand at a statement that may wait on a
-  // row lock and hold a lock themselves. `surely_enabled` says whether some process stands at a
-  // statement that cannot block at all.
+  // How many slots could be on a wait-for cycle: their statement waits and they hold a row lock
+  // or write a row themselves. `surely_enabled` says whether some process stands at a statement
+  // that cannot block at all.
   int may_wait_on_rows(const State& s, bool& surely_enabled) const;
+  // Whether any statement waits or any orphan runs (partial-order reduction stays off there).
+  bool any_waiting(const State& s) const;
   std::vector<int> cycle(const std::vector<Probe>& probes) const;
   std::vector<int> cycle_members(const std::vector<Probe>& probes) const;
   bool fault_budget_left(const State& s, size_t fault) const;

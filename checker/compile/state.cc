@@ -58,7 +58,7 @@ std::string State::encode(const StringPool& pool, const StateLayout& l) {
   write_values(w, ghosts, l.ghosts, l.pid_bits);
   if (l.has_db) {
     db.canonicalize(pool);
-    db.encode(w, *l.schema, static_cast<int>(l.procs.size()));
+    db.encode(w, *l.schema, l.txn_slots, static_cast<int>(l.procs.size()));
   }
   check_size(nodes.size(), l.nodes);
   for (const auto& n : nodes) n.encode(w, l.pid_bits);
@@ -87,7 +87,7 @@ State State::decode(std::string_view bytes, const StateLayout& l) {
   read_values(r, s.shared, l.shared, l.pid_bits);
   read_values(r, s.ghosts, l.ghosts, l.pid_bits);
   s.has_db = l.has_db;
-  if (l.has_db) s.db = sql::DbState::decode(r, *l.schema, static_cast<int>(l.procs.size()));
+  if (l.has_db) s.db = sql::DbState::decode(r, *l.schema, l.txn_slots, static_cast<int>(l.procs.size()));
   s.nodes.resize(l.nodes);
   for (auto& n : s.nodes) n = redis::NodeState::decode(r, l.pid_bits);
   s.procs.resize(l.procs.size());

@@ -18,6 +18,7 @@ StateLayout::StateLayout(const CompiledSpec& spec) {
   ghosts = static_cast<uint32_t>(spec.ast.ghosts.size());
   has_db = spec.has_db;
   schema = &spec.schema;
+  txn_slots = spec.txn_slots();
   nodes = static_cast<uint32_t>(spec.node_names.size());
   for (const ProcessInstance& p : spec.procs) {
     const Group& g = spec.groups[p.group];

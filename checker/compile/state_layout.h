@@ -34,6 +34,7 @@ struct StateLayout {
   uint32_t ghosts = 0;
   bool has_db = false;
   const sql::Schema* schema = nullptr;
+  int txn_slots = 0;  // the database's transaction slots (CompiledSpec::txn_slots)
   uint32_t nodes = 0;
   std::vector<Proc> procs;      // per process instance
   std::vector<int> fault_bits;  // per fault: 0..budget

@@ -126,10 +126,6 @@ Value rename(const Value& v, const std::vector<int>& newpos) {
   return Value::pid(newpos[v.i]);
 }
 
-int rename_index(int p, const std::vector<int>& newpos) {
-  return p >= 0 && p < static_cast<int>(newpos.size()) ? newpos[p] : p;
-}
-
 }  // namespace
 
 void Symmetry::permute(State& s, const std::vector<int>& from) {
@@ -146,19 +142,44 @@ void Symmetry::permute(State& s, const std::vector<int>& from) {
   for (auto& node : s.nodes)
     for (auto& e : node.entries) e.value = rename(e.value, newpos);
   if (s.has_db) {
-    std::vector<sql::TxnStatus> txns(n);
-    for (size_t i = 0; i < n && i < s.db.txns.size(); ++i) txns[i] = s.db.txns[from[i]];
+    // Transaction slots: the processes', then (with crash faults) their orphans', renamed alike.
+    const size_t slots = s.db.txns.size();
+    auto slot_from = [&](size_t i) { return i < n ? static_cast<size_t>(from[i])
+                                                  : n + static_cast<size_t>(from[i - n]); };
+    auto rename_slot = [&](int t) {
+      if (t < 0) return t;
+      auto u = static_cast<size_t>(t);
+      if (u < n) return newpos[u];
+      if (u < 2 * n) return static_cast<int>(n) + newpos[u - n];
+      return t;
+    };
+    std::vector<sql::TxnStatus> txns(slots);
+    std::vector<sql::Cursor> cursors(slots);
+    std::vector<int64_t> starts(s.db.starts.size());
+    for (size_t i = 0; i < slots; ++i) {
+      txns[i] = s.db.txns[slot_from(i)];
+      cursors[i] = std::move(s.db.cursors[slot_from(i)]);
+      for (auto& v : cursors[i].params) v = rename(v, newpos);
+      for (auto& v : cursors[i].locals) v = rename(v, newpos);
+      if (cursors[i].first)
+        for (auto& v : *cursors[i].first) v = rename(v, newpos);
+      if (!starts.empty()) starts[i] = s.db.starts[slot_from(i)];
+    }
     s.db.txns = std::move(txns);
+    s.db.cursors = std::move(cursors);
+    s.db.starts = std::move(starts);
     for (auto& t : s.db.tables) {
       for (auto& r : t.rows) {
         if (r.committed)
           for (auto& v : *r.committed) v = rename(v, newpos);
         if (r.pending)
           for (auto& v : *r.pending) v = rename(v, newpos);
-        r.writer = rename_index(r.writer, newpos);
-        r.exclusive = rename_index(r.exclusive, newpos);
-        for (auto& h : r.shared) h = rename_index(h, newpos);
+        r.writer = rename_slot(r.writer);
+        r.exclusive = rename_slot(r.exclusive);
+        for (auto& h : r.shared) h = rename_slot(h);
         std::sort(r.shared.begin(), r.shared.end());
+        for (auto& mk : r.marks) mk.txn = rename_slot(mk.txn);
+        std::sort(r.marks.begin(), r.marks.end());
       }
     }
   }
@@ -183,21 +204,47 @@ std::string Symmetry::signature(const State& s, int m, int first, int count) con
   for (const Value& v : ps.locals) value(v);
   if (s.has_db && m < static_cast<int>(s.db.txns.size())) {
     w.u(static_cast<uint64_t>(s.db.txns[m]));
+    // The member's waiting statement and its orphan's: their positions and host values.
+    const size_t orphan = s.procs.size() + static_cast<size_t>(m);
+    for (size_t t : {static_cast<size_t>(m), orphan}) {
+      if (t >= s.db.cursors.size()) continue;
+      const sql::Cursor& c = s.db.cursors[t];
+      w.u(c.active ? 1 : 0);
+      if (!c.active) continue;
+      w.u(static_cast<uint64_t>(s.db.txns[t]));
+      w.i(c.pc);
+      w.i(c.done);
+      for (const Value& v : c.params) value(v);
+      for (const Value& v : c.locals) value(v);
+      if (c.first)
+        for (const Value& v : *c.first) value(v);
+    }
     std::vector<std::string> rows;
     for (size_t t = 0; t < s.db.tables.size(); ++t) {
       for (const auto& r : s.db.tables[t].rows) {
         bool shared = std::find(r.shared.begin(), r.shared.end(), m) != r.shared.end();
+        const int om = static_cast<int>(s.procs.size()) + m;
+        bool orphan_holds = r.writer == om || r.exclusive == om ||
+                            std::find(r.shared.begin(), r.shared.end(), om) != r.shared.end();
+        int mark = -1, orphan_mark = -1;
+        for (const auto& mk : r.marks) {
+          if (mk.txn == m) mark = mk.rank;
+          if (mk.txn == om) orphan_mark = mk.rank;
+        }
         auto holds_id = [&](const std::optional<sql::Row>& row) {
           return row && std::any_of(row->begin(), row->end(), [&](const Value& v) {
                    return v.type == Type::pid && v.i == m;
                  });
         };
         if (r.writer != m && r.exclusive != m && !shared && !holds_id(r.committed) &&
-            !holds_id(r.pending))
+            !holds_id(r.pending) && !orphan_holds && mark < 0 && orphan_mark < 0)
           continue;
         ByteWriter rw;
         rw.u(t);
-        rw.u((r.writer == m ? 1 : 0) | (r.exclusive == m ? 2 : 0) | (shared ? 4 : 0));
+        rw.u((r.writer == m ? 1 : 0) | (r.exclusive == m ? 2 : 0) | (shared ? 4 : 0) |
+             (r.writer == om ? 8 : 0) | (r.exclusive == om ? 16 : 0) | (orphan_holds ? 32 : 0));
+        rw.i(mark);
+        rw.i(orphan_mark);
         auto cell = [&](const Value& v) {
           if (v.type == Type::pid && v.i == m)
             rw.value(Value::pid(-1));

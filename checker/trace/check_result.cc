@@ -14,6 +14,8 @@ const char* step_kind_name(StepKind k) {
       return "fault";
     case StepKind::abort:
       return "abort";
+    case StepKind::orphan:
+      return "orphan";
   }
   return "unknown";
 }

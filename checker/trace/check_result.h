@@ -71,8 +71,9 @@ struct Change {
   std::string to;    // "" when it no longer exists
 };
 
-enum class StepKind { statement, tick, fault, abort };
-const char* step_kind_name(StepKind k);  // "statement", "tick", "fault", "abort"
+enum class StepKind { statement, tick, fault, abort, orphan };
+// "statement", "tick", "fault", "abort", "orphan" (a crashed client's statement goes on, §4.3)
+const char* step_kind_name(StepKind k);
 
 struct TraceStep {
   int step = 0;  // 1-based

@@ -1,8 +1,16 @@
-// The modelled PostgreSQL database at READ COMMITTED: committed rows, each open transaction's
-// uncommitted versions, and row locks. The state is a plain value (DbState) that the caller
-// copies, mutates through execute() and encodes canonically. Statements arrive lowered to a small
-// IR (sql/statement.h) with host values already evaluated into `params`: this library never sees
-// the spec language.
+// The modelled PostgreSQL 15 database at READ COMMITTED: committed rows, each open transaction's
+// uncommitted versions, row locks, and the statements that started and wait for a lock. The
+// state is a plain value (DbState) that the caller copies, mutates through execute() / resume()
+// and encodes canonically. Statements arrive lowered to a small IR (sql/statement.h) with host
+// values already evaluated into `params`: this library never sees the spec language.
+//
+// A statement runs as PostgreSQL runs it (spec-language.md §4.2-4.4): it reads a snapshot taken
+// when it starts, finds its target rows in it, visits them in order (ORDER BY on the snapshot's
+// values, then the primary key), and at each target takes the row lock and uses the row's latest
+// version (skipped when deleted, WHERE re-checked: EvalPlanQual). A target locked in a
+// conflicting mode makes it stop there, *waiting*, keeping what it did so far; resume() goes on
+// once the lock is free. The targets still to visit are marks on the rows themselves, so a
+// target follows its row through other transactions' updates and disappears with its deletion.
 #pragma once
 
 #include <optional>
@@ -13,20 +21,29 @@
 #include "checker/base/bit_codec.h"
 #include "checker/base/string_pool.h"
 #include "checker/base/value.h"
+#include "models/sql/context.h"
 #include "models/sql/statement.h"
+#include "models/sql/value_order.h"
 
 namespace lockcheck::sql {
 
-using Row = std::vector<Value>;
+// A target that a waiting statement of transaction `txn` has still to visit; lower ranks first.
+struct Mark {
+  int txn = -1;
+  int rank = 0;
+  friend bool operator==(const Mark&, const Mark&) = default;
+  friend auto operator<=>(const Mark&, const Mark&) = default;
+};
 
 // One physical row slot. A row inserted by an open transaction has no committed version; a row
 // deleted by an open transaction has a writer and no pending version.
 struct RowRecord {
   std::optional<Row> committed;
-  int writer = -1;              // the transaction (process index) with an uncommitted version
+  int writer = -1;              // the transaction with an uncommitted version
   std::optional<Row> pending;   // the writer's version; nullopt while writer >= 0: deleted
   int exclusive = -1;           // holder of the exclusive lock (FOR UPDATE / UPDATE / DELETE)
   std::vector<int> shared;      // holders of shared locks (FOR SHARE), sorted
+  std::vector<Mark> marks;      // waiting statements' targets still to visit, sorted by txn
 
   friend bool operator==(const RowRecord&, const RowRecord&) = default;
 };
@@ -36,61 +53,90 @@ struct TableState {
   friend bool operator==(const TableState&, const TableState&) = default;
 };
 
-enum class TxnStatus : uint8_t { none, open, failed };
+// `implicit`: an autocommit statement that waits; its writes commit when it finishes.
+enum class TxnStatus : uint8_t { none, open, failed, implicit };
+
+// A statement that started and waits (the row marks hold its remaining targets). `pc` and
+// `locals` belong to the caller (the interpreter): where the statement is in its program, and
+// the locals an orphaned `atomic` block goes on with.
+struct Cursor {
+  bool active = false;
+  int32_t pc = -1;
+  std::vector<Value> params;   // host values bound when it started
+  int64_t done = 0;            // target rows processed (locked, updated, deleted) so far
+  std::optional<Row> first;    // the first row it returns (SELECT list or RETURNING)
+  std::vector<Value> locals;
+  friend bool operator==(const Cursor&, const Cursor&) = default;
+};
 
 struct DbState {
   std::vector<TableState> tables;  // one per schema table
-  std::vector<TxnStatus> txns;     // one per process (transaction id = process index)
+  // Per transaction slot: slot p is process p's connection; with crash faults, slot
+  // processes + p holds the orphaned statement of p's dropped connection (§4.3).
+  std::vector<TxnStatus> txns;
+  std::vector<Cursor> cursors;
+  std::vector<int64_t> starts;  // when the transaction's first statement started (-1: none);
+                                // kept only when SQL reads now() (Schema::uses_now)
 
-  // Sorts rows into a canonical order (tables are sets) and drops slots with no version left.
+  // Sorts rows into a canonical order (tables are sets), drops slots with no version left and
+  // renumbers the marks' ranks densely.
   void canonicalize(const StringPool& pool);
-  // Call canonicalize() first. `processes` is the number of transactions (txns.size()).
-  void encode(BitWriter& w, const Schema& schema, int processes) const;
-  static DbState decode(BitReader& r, const Schema& schema, int processes);
+  // Call canonicalize() first. `slots` is the number of transaction slots (txns.size());
+  // `processes` the number of processes (values of type pid).
+  void encode(BitWriter& w, const Schema& schema, int slots, int processes) const;
+  static DbState decode(BitReader& r, const Schema& schema, int slots, int processes);
   friend bool operator==(const DbState&, const DbState&) = default;
 };
 
 // Builds the initial state: `rows[t]` are table t's initial rows (committed, unlocked).
 // Returns an error message (duplicate key, too many rows, type mismatch) or "".
 std::string initial_state(const Schema& schema, const std::vector<std::vector<Row>>& rows,
-                          int processes, const StringPool& pool, DbState& out);
-
-struct Context {
-  int txn = 0;                     // the acting process's index
-  Value now = Value::integer(0);   // `now()`
-  std::span<const Value> params;   // host values ($x, ${e}) referenced by ExprKind::param
-  const StringPool* pool = nullptr;  // text ordering compares contents
-};
+                          int slots, const StringPool& pool, DbState& out);
 
 enum class Outcome {
-  ok,           // ran; see rows / row_count
-  blocked,      // waits for a row lock or another transaction's insert: not a step, no effect
+  ok,           // finished; see rows / row_count
+  waiting,      // started (or went on) and now waits: a step, the state changed
+  blocked,      // resume(): still waits where it waited: not a step, no effect
   error,        // a SQL error: sql_error says which; inside a transaction it aborted it
   model_error,  // the spec is wrong (a full table, overflow, a type mismatch): message says why
 };
 
 struct Result {
   Outcome outcome = Outcome::ok;
-  std::vector<Row> rows;   // rows returned: the SELECT list (aggregates: one row), or RETURNING
+  std::vector<Row> rows;   // rows returned: the SELECT list (aggregates: one row), or RETURNING;
+                           // after a wait only the first
   int64_t row_count = 0;   // rows returned (SELECT) or affected (UPDATE/INSERT/DELETE)
   std::string sql_error;   // "unique_violation", "deadlock_detected", "lock_not_available",
                            // "in_failed_transaction"
-  std::vector<int> waits_for;  // when blocked: the transactions it waits on, sorted
+  std::vector<int> waits_for;  // waiting / blocked: the transactions it waits on, sorted
   std::string message;     // model_error: the reason, e.g. "table bookings is full (max 3 rows)"
-  bool committed = false;  // COMMIT: whether the transaction really committed
+  bool committed = false;  // COMMIT: whether the transaction really committed; an autocommit
+                           // statement: whether it finished and committed
 };
 
 // BEGIN: opens a transaction (no effect when one is already open). It touches no shared state.
 void begin(DbState& db, int txn);
-// Runs a SELECT, UPDATE, INSERT, DELETE, COMMIT or ROLLBACK for ctx.txn. Outside a transaction the
-// statement is its own transaction (autocommit). On `blocked` the state is left unchanged.
-Result execute(DbState& db, const Schema& schema, const Statement& st, const Context& ctx);
-// Ends txn's transaction, discarding its writes and releasing its locks: a crash (status none) or
-// a deadlock-detector abort (status failed, as PostgreSQL leaves the transaction aborted).
+// Starts a SELECT, UPDATE, INSERT, DELETE, COMMIT or ROLLBACK for ctx.txn. Outside a transaction
+// the statement is its own transaction (autocommit). It may finish, fail, or stop waiting
+// (the cursor of ctx.txn then keeps `params` and `pc`).
+Result execute(DbState& db, const Schema& schema, const Statement& st, const Context& ctx,
+               int32_t pc = -1);
+// Goes on with ctx.txn's waiting statement `st` (ctx.params are the cursor's). `blocked` when
+// the lock or key it waits for is still taken. `orphan`: nobody reads the reply, so a finished
+// statement inside a transaction block rolls it back (§4.3); an autocommit one commits.
+Result resume(DbState& db, const Schema& schema, const Statement& st, const Context& ctx,
+              bool orphan = false);
+// Ends txn's transaction, discarding its writes and releasing its locks and its waiting
+// statement: a crash (status none) or a failure (status failed, as PostgreSQL leaves it).
 void abort(DbState& db, int txn, TxnStatus after);
-// The transactions `txn` would wait on if it ran `st` now (empty when it would not block).
+// Moves slot `from` (a crashed client's connection, its statement waiting) to slot `to`: the
+// orphan keeps its locks, writes and targets. `to` must be free.
+void move_slot(DbState& db, int from, int to);
+// The transactions that `txn`'s waiting statement `st` waits on now (empty when it could go on).
 std::vector<int> waits_for(const DbState& db, const Schema& schema, const Statement& st,
                            const Context& ctx);
+// Whether slot `txn` holds a row lock or an uncommitted version.
+bool holds_rows(const DbState& db, int txn);
 // A scalar subquery over committed data only (for properties): the first column of the first row,
 // or null when there is no row. Errors (type mismatch, overflow) come back in `error`.
 Value scalar_query(const DbState& db, const Schema& schema, const Statement& select,

@@ -186,7 +186,7 @@ class SqlTest : public ::testing::Test {
     DbState copy = db_;
     copy.canonicalize(pool_);
     BitWriter w;
-    copy.encode(w, schema_, static_cast<int>(copy.txns.size()));
+    copy.encode(w, schema_, static_cast<int>(copy.txns.size()), static_cast<int>(copy.txns.size()));
     return w.take();
   }
 
@@ -967,10 +967,10 @@ TEST_F(SqlTest, EncodeDecodeRoundTrips) {
   abort(db_, 1, TxnStatus::failed);
   db_.canonicalize(pool_);
   BitWriter w;
-  db_.encode(w, schema_, 3);
+  db_.encode(w, schema_, 3, 3);
   std::string bytes = w.take();
   BitReader r(bytes);
-  DbState back = DbState::decode(r, schema_, 3);
+  DbState back = DbState::decode(r, schema_, 3, 3);
   EXPECT_TRUE(r.at_end());
   EXPECT_EQ(back, db_);
   EXPECT_EQ(back.txns,

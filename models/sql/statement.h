@@ -22,6 +22,7 @@ struct TableSchema {
 
 struct Schema {
   std::vector<TableSchema> tables;
+  bool uses_now = false;  // some statement reads now(): transactions keep their start time
 };
 
 enum class ExprKind { literal, column, param, now, unary, binary, is_null, is_not_null };

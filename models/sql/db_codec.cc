@@ -1,0 +1,260 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "models/sql/database.h"
+#include "models/sql/row_access.h"
+
+// The canonical form of a database state and its bit encoding.
+namespace lockcheck::sql {
+
+namespace {
+
+int compare_records(const RowRecord& a, const RowRecord& b, const StringPool* pool) {
+  if (int c = compare_optional_rows(a.committed, b.committed, pool); c != 0) return c;
+  if (int c = compare_ints(a.writer, b.writer); c != 0) return c;
+  if (int c = compare_optional_rows(a.pending, b.pending, pool); c != 0) return c;
+  if (int c = compare_ints(a.exclusive, b.exclusive); c != 0) return c;
+  if (a.shared != b.shared) return a.shared < b.shared ? -1 : 1;
+  if (a.marks != b.marks) return a.marks < b.marks ? -1 : 1;
+  return 0;
+}
+
+// A column holds null or its declared type (check_store refuses anything else): a presence bit,
+// then the payload without a type tag.
+void encode_row(BitWriter& w, const Row& row, const TableSchema& ts, int pid_bits) {
+  if (row.size() != ts.types.size()) throw SlotOverflow("a row differs from its table's columns");
+  for (size_t c = 0; c < row.size(); ++c) {
+    const Value& v = row[c];
+    w.bit(!v.is_null());
+    if (v.is_null()) continue;
+    if (v.type != column_value_type(ts.types[c]))
+      throw SlotOverflow("a column holds a value of another type");
+    w.payload(v, pid_bits);
+  }
+}
+
+Row decode_row(BitReader& r, const TableSchema& ts, int pid_bits) {
+  Row row(ts.types.size());
+  for (size_t c = 0; c < row.size(); ++c)
+    if (r.bit()) row[c] = r.payload(column_value_type(ts.types[c]), pid_bits);
+  return row;
+}
+
+// A transaction slot or -1: stored plus one, in bits for 0..slots.
+void encode_txn(BitWriter& w, int txn, int txn_bits) {
+  w.bounded(static_cast<uint64_t>(static_cast<int64_t>(txn) + 1), txn_bits);
+}
+
+void encode_values(BitWriter& w, const std::vector<Value>& values, int pid_bits) {
+  w.var(values.size());
+  for (const Value& v : values) w.value(v, pid_bits);
+}
+
+std::vector<Value> decode_values(BitReader& r, int pid_bits) {
+  const uint64_t n = r.var();
+  if (n > 4096) throw std::runtime_error("bad value count in state");
+  std::vector<Value> out(n);
+  for (Value& v : out) v = r.value(pid_bits);
+  return out;
+}
+
+void check_slot(int txn, int slots) {
+  if (txn < -1 || txn >= slots) throw SlotOverflow("a transaction slot out of range");
+}
+
+}  // namespace
+
+void DbState::canonicalize(const StringPool& pool) {
+  // Ranks only order one statement's targets: renumber them 0, 1, ... per transaction.
+  std::map<std::pair<int, int>, int> ranks;
+  bool any_marks = false;
+  for (TableState& table : tables) {
+    drop_empty_slots(table);
+    for (RowRecord& r : table.rows) {
+      std::sort(r.shared.begin(), r.shared.end());
+      for (const Mark& m : r.marks) {
+        ranks.emplace(std::make_pair(m.txn, m.rank), 0);
+        any_marks = true;
+      }
+    }
+  }
+  if (any_marks) {
+    int txn = -2, next = 0;
+    for (auto& [key, dense] : ranks) {
+      if (key.first != txn) {
+        txn = key.first;
+        next = 0;
+      }
+      dense = next++;
+    }
+    for (TableState& table : tables)
+      for (RowRecord& r : table.rows) {
+        for (Mark& m : r.marks) m.rank = ranks[{m.txn, m.rank}];
+        std::sort(r.marks.begin(), r.marks.end());
+      }
+  }
+  for (TableState& table : tables) {
+    auto less = [&](const RowRecord& a, const RowRecord& b) {
+      return compare_records(a, b, &pool) < 0;
+    };
+    // Most steps leave the order alone, and stable_sort allocates a buffer even then.
+    if (!std::is_sorted(table.rows.begin(), table.rows.end(), less)) {
+      std::stable_sort(table.rows.begin(), table.rows.end(), less);
+    }
+  }
+}
+
+void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processes) const {
+  const int pid_bits = bits_for(static_cast<uint64_t>(std::max(processes - 1, 0)));
+  const int txn_bits = bits_for(static_cast<uint64_t>(std::max(slots, 0)));
+  const int slot_bits = bits_for(static_cast<uint64_t>(std::max(slots - 1, 0)));
+  if (tables.size() != schema.tables.size())
+    throw SlotOverflow("a database differs from its schema's tables");
+  for (size_t t = 0; t < tables.size(); ++t) {
+    const TableSchema& ts = schema.tables[t];
+    w.var(tables[t].rows.size());
+    for (const RowRecord& r : tables[t].rows) {
+      w.bit(r.committed.has_value());
+      w.bit(r.pending.has_value());
+      if (r.committed) encode_row(w, *r.committed, ts, pid_bits);
+      check_slot(r.writer, slots);
+      encode_txn(w, r.writer, txn_bits);
+      if (r.pending) encode_row(w, *r.pending, ts, pid_bits);
+      check_slot(r.exclusive, slots);
+      encode_txn(w, r.exclusive, txn_bits);
+      w.var(r.shared.size());
+      for (int s : r.shared) {
+        check_slot(s, slots);
+        w.bounded(static_cast<uint64_t>(static_cast<int64_t>(s)), slot_bits);
+      }
+      w.var(r.marks.size());
+      for (const Mark& m : r.marks) {
+        check_slot(m.txn, slots);
+        w.bounded(static_cast<uint64_t>(static_cast<int64_t>(m.txn)), slot_bits);
+        w.var(static_cast<uint64_t>(m.rank));
+      }
+    }
+  }
+  if (txns.size() != static_cast<size_t>(std::max(slots, 0)) || cursors.size() != txns.size())
+    throw SlotOverflow("a database has another number of transactions than slots");
+  for (TxnStatus s : txns) w.bits(static_cast<uint64_t>(s), 2);
+  for (const Cursor& c : cursors) {
+    w.bit(c.active);
+    if (!c.active) continue;
+    w.var(static_cast<uint64_t>(static_cast<uint32_t>(c.pc)));
+    encode_values(w, c.params, pid_bits);
+    w.var(static_cast<uint64_t>(c.done));
+    w.bit(c.first.has_value());
+    if (c.first) encode_values(w, *c.first, pid_bits);
+    encode_values(w, c.locals, pid_bits);
+  }
+  if (schema.uses_now) {
+    if (starts.size() != txns.size()) throw SlotOverflow("a database lacks transaction starts");
+    for (int64_t s : starts) w.svar(s);
+  }
+}
+
+DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int processes) {
+  const int pid_bits = bits_for(static_cast<uint64_t>(std::max(processes - 1, 0)));
+  const int txn_bits = bits_for(static_cast<uint64_t>(std::max(slots, 0)));
+  const int slot_bits = bits_for(static_cast<uint64_t>(std::max(slots - 1, 0)));
+  DbState db;
+  db.tables.resize(schema.tables.size());
+  for (size_t t = 0; t < schema.tables.size(); ++t) {
+    const TableSchema& ts = schema.tables[t];
+    const uint64_t n = r.var();
+    // A real table never holds more row slots than bits are left: bad bytes must not make this
+    // reserve gigabytes.
+    if (n > (uint64_t{1} << 24)) throw std::runtime_error("bad row count in state");
+    db.tables[t].rows.reserve(n);
+    for (uint64_t k = 0; k < n; ++k) {
+      RowRecord rec;
+      const bool committed = r.bit();
+      const bool pending = r.bit();
+      if (committed) rec.committed = decode_row(r, ts, pid_bits);
+      rec.writer = static_cast<int>(r.bits(txn_bits)) - 1;
+      if (pending) rec.pending = decode_row(r, ts, pid_bits);
+      rec.exclusive = static_cast<int>(r.bits(txn_bits)) - 1;
+      const uint64_t shared = r.var();
+      if (shared > static_cast<uint64_t>(std::max(slots, 0)))
+        throw std::runtime_error("bad lock holder count in state");
+      for (uint64_t s = 0; s < shared; ++s)
+        rec.shared.push_back(static_cast<int>(r.bits(slot_bits)));
+      const uint64_t marks = r.var();
+      if (marks > static_cast<uint64_t>(std::max(slots, 0)))
+        throw std::runtime_error("bad mark count in state");
+      for (uint64_t m = 0; m < marks; ++m) {
+        Mark mark;
+        mark.txn = static_cast<int>(r.bits(slot_bits));
+        mark.rank = static_cast<int>(r.var());
+        rec.marks.push_back(mark);
+      }
+      db.tables[t].rows.push_back(std::move(rec));
+    }
+  }
+  db.txns.resize(static_cast<size_t>(std::max(slots, 0)));
+  for (TxnStatus& s : db.txns) s = static_cast<TxnStatus>(r.bits(2));
+  db.cursors.resize(db.txns.size());
+  for (Cursor& c : db.cursors) {
+    c.active = r.bit();
+    if (!c.active) continue;
+    c.pc = static_cast<int32_t>(r.var());
+    c.params = decode_values(r, pid_bits);
+    c.done = static_cast<int64_t>(r.var());
+    if (r.bit()) c.first = decode_values(r, pid_bits);
+    c.locals = decode_values(r, pid_bits);
+  }
+  if (schema.uses_now) {
+    db.starts.resize(db.txns.size());
+    for (int64_t& s : db.starts) s = r.svar();
+  }
+  return db;
+}
+
+std::string initial_state(const Schema& schema, const std::vector<std::vector<Row>>& rows,
+                          int slots, const StringPool& pool, DbState& out) {
+  out = DbState{};
+  out.tables.resize(schema.tables.size());
+  out.txns.assign(static_cast<size_t>(std::max(slots, 0)), TxnStatus::none);
+  out.cursors.assign(static_cast<size_t>(std::max(slots, 0)), Cursor{});
+  if (schema.uses_now) out.starts.assign(static_cast<size_t>(std::max(slots, 0)), -1);
+  for (size_t t = 0; t < schema.tables.size(); ++t) {
+    const TableSchema& ts = schema.tables[t];
+    if (t >= rows.size()) continue;
+    const std::vector<Row>& initial = rows[t];
+    if (initial.size() > static_cast<size_t>(std::max(ts.max_rows, 0))) {
+      return fmt::format("table '{}' has {} initial rows, more than its max of {} rows", ts.name,
+                         initial.size(), ts.max_rows);
+    }
+    for (const Row& row : initial) {
+      if (row.size() != ts.columns.size()) {
+        return fmt::format("a row of table '{}' has {} values for {} columns", ts.name, row.size(),
+                           ts.columns.size());
+      }
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (std::string e = check_store(ts, static_cast<int>(c), row[c]); !e.empty()) return e;
+      }
+      if (!ts.primary_key.empty()) {
+        for (const RowRecord& other : out.tables[t].rows) {
+          if (!same_key(ts, *other.committed, row, &pool)) continue;
+          std::string key;
+          for (int c : ts.primary_key) {
+            if (!key.empty()) key += ", ";
+            key += format_value(row[static_cast<size_t>(c)], &pool);
+          }
+          return fmt::format("duplicate primary key ({}) in table '{}'", key, ts.name);
+        }
+      }
+      RowRecord rec;
+      rec.committed = row;
+      out.tables[t].rows.push_back(std::move(rec));
+    }
+  }
+  out.canonicalize(pool);
+  return "";
+}
+
+}  // namespace lockcheck::sql

@@ -1,0 +1,175 @@
+#include "models/sql/row_access.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace lockcheck::sql {
+
+LockNeed lock_need(const Statement& st) {
+  switch (st.kind) {
+    case StatementKind::update:
+    case StatementKind::delete_:
+      return LockNeed::exclusive;
+    case StatementKind::select:
+      if (st.lock == LockMode::for_update) return LockNeed::exclusive;
+      if (st.lock == LockMode::for_share) return LockNeed::shared;
+      return LockNeed::none;
+    default:
+      return LockNeed::none;
+  }
+}
+
+// The version of a slot that `txn` sees: its own uncommitted version if it wrote the row, else
+// the committed one. `committed_only` (scalar subqueries in properties) sees committed data only.
+const Row* visible(const RowRecord& r, int txn, bool committed_only) {
+  if (!committed_only && r.writer >= 0 && r.writer == txn) {
+    return r.pending ? &*r.pending : nullptr;
+  }
+  return r.committed ? &*r.committed : nullptr;
+}
+
+// Whether `txn` asking for `need` on the row conflicts with another transaction's lock; the
+// holders it would wait on go to `holders`. A writer always holds the exclusive lock.
+bool lock_conflicts(const RowRecord& r, int txn, LockNeed need, std::vector<int>* holders) {
+  if (need == LockNeed::none) return false;
+  bool any = false;
+  auto add = [&](int h) {
+    if (h < 0 || h == txn) return;
+    any = true;
+    if (holders != nullptr) holders->push_back(h);
+  };
+  add(r.exclusive);
+  add(r.writer);
+  if (need == LockNeed::exclusive) {
+    for (int s : r.shared) add(s);
+  }
+  return any;
+}
+
+void sort_unique(std::vector<int>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+bool empty_slot(const RowRecord& r) { return !r.committed && !r.pending; }
+
+void drop_empty_slots(TableState& table) { std::erase_if(table.rows, empty_slot); }
+
+void release_shared(RowRecord& r, int txn) { std::erase(r.shared, txn); }
+
+// Ends txn's transaction: commit applies its pending versions, rollback discards them. Either
+
+void drop_marks(RowRecord& r, int txn) {
+  std::erase_if(r.marks, [&](const Mark& m) { return m.txn == txn; });
+}
+
+void end_transaction(DbState& db, int txn, bool commit) {
+  for (TableState& table : db.tables) {
+    for (RowRecord& r : table.rows) {
+      if (r.writer == txn) {
+        if (commit) r.committed = std::move(r.pending);
+        r.pending.reset();
+        r.writer = -1;
+      }
+      if (r.exclusive == txn) r.exclusive = -1;
+      release_shared(r, txn);
+      drop_marks(r, txn);
+    }
+    drop_empty_slots(table);
+  }
+  if (txn >= 0 && static_cast<size_t>(txn) < db.cursors.size())
+    db.cursors[static_cast<size_t>(txn)] = Cursor{};
+  if (txn >= 0 && static_cast<size_t>(txn) < db.starts.size())
+    db.starts[static_cast<size_t>(txn)] = -1;
+}
+
+Result model_error(std::string message) {
+  Result r;
+  r.outcome = Outcome::model_error;
+  r.message = std::move(message);
+  return r;
+}
+
+Result sql_error(std::string code) {
+  Result r;
+  r.outcome = Outcome::error;
+  r.sql_error = std::move(code);
+  return r;
+}
+
+Result waiting(std::vector<int> holders, Outcome outcome) {
+  sort_unique(holders);
+  Result r;
+  r.outcome = outcome;
+  r.waits_for = std::move(holders);
+  return r;
+}
+
+std::string column_name(const TableSchema& ts, int column) {
+  if (column >= 0 && static_cast<size_t>(column) < ts.columns.size()) {
+    return fmt::format("{}.{}", ts.name, ts.columns[static_cast<size_t>(column)]);
+  }
+  return fmt::format("{}.#{}", ts.name, column);
+}
+
+bool valid_column(const TableSchema& ts, int column) {
+  return column >= 0 && static_cast<size_t>(column) < ts.columns.size();
+}
+
+// Checks that `v` may be stored in `column`: its type, the 32-bit range, no NULL in a key.
+std::string check_store(const TableSchema& ts, int column, const Value& v) {
+  auto c = static_cast<size_t>(column);
+  if (v.is_null()) {
+    if (std::find(ts.primary_key.begin(), ts.primary_key.end(), column) != ts.primary_key.end()) {
+      return fmt::format("null value in primary key column '{}'", column_name(ts, column));
+    }
+    return "";
+  }
+  if (c >= ts.types.size()) return fmt::format("column '{}' has no type", column_name(ts, column));
+  if (!fits_column(v.type, ts.types[c])) {
+    return fmt::format("cannot store a value of type {} in {} column '{}'", type_name(v.type),
+                       column_type_name(ts.types[c]), column_name(ts, column));
+  }
+  if (v.type == Type::int_ && !in_int_range(v.i)) {
+    return fmt::format("integer overflow in column '{}' ({} is out of range)",
+                       column_name(ts, column), v.i);
+  }
+  return "";
+}
+
+bool same_key(const TableSchema& ts, const Row& a, const Row& b, const StringPool* pool) {
+  for (int c : ts.primary_key) {
+    auto k = static_cast<size_t>(c);
+    if (k >= a.size() || k >= b.size() || compare_values(a[k], b[k], pool) != 0) return false;
+  }
+  return true;
+}
+
+KeyState find_key(const TableState& table, const TableSchema& ts, const Row& row, int txn,
+                  const std::vector<char>& skip, const StringPool* pool,
+                  std::vector<int>& writers) {
+  bool exists = false;
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    if (i < skip.size() && skip[i]) continue;
+    const RowRecord& r = table.rows[i];
+    if (r.writer >= 0 && r.writer != txn) {
+      if ((r.committed && same_key(ts, *r.committed, row, pool)) ||
+          (r.pending && same_key(ts, *r.pending, row, pool))) {
+        writers.push_back(r.writer);
+      }
+      continue;
+    }
+    const Row* v = visible(r, txn, false);
+    if (v != nullptr && same_key(ts, *v, row, pool)) exists = true;
+  }
+  if (exists) return KeyState::exists;
+  return writers.empty() ? KeyState::free : KeyState::wait;
+}
+
+std::string full_table_message(const TableSchema& ts) {
+  return fmt::format("table '{}' is full (max {} rows)", ts.name, ts.max_rows);
+}
+
+
+}  // namespace lockcheck::sql
