@@ -121,7 +121,7 @@ TEST_F(ReplayTest, PicksTheSpecAndThePropertyInAReportOfSeveral) {
       {"specs/payments/transfer_deadlock.lcs", kLease, "specs/booking/select_for_update_2.lcs"},
       "all.json");
   EXPECT_EQ(run_cli({"replay", "specs/payments/transfer_deadlock.lcs", json}), 0) << err();
-  EXPECT_EQ(count(out(), "\nstep "), 2u);
+  EXPECT_EQ(count(out(), "\nstep "), 4u);  // both first UPDATEs, then both waiting ones
   EXPECT_TRUE(out().ends_with("deadlock is violated at the end of the trace, as recorded.\n"));
 
   EXPECT_EQ(run_cli({"replay", "specs/booking/select_for_update_2.lcs", json}), 2);

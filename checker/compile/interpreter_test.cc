@@ -126,6 +126,10 @@ TEST(InterpreterTest, ACrashReleasesRowLocksButNotRedisKeys) {
   ASSERT_EQ(f.interp->step(f.state, 0).status, StepStatus::ran);  // SET
   ASSERT_EQ(f.interp->step(f.state, 0).status, StepStatus::ran);  // UPDATE (row locked)
   ASSERT_EQ(f.interp->step(f.state, 1).status, StepStatus::ran);  // p[2]'s SET fails
+  StepOutcome starts = f.interp->step(f.state, 1);  // p[2]'s UPDATE starts and waits (§4.3)
+  ASSERT_EQ(starts.status, StepStatus::ran);
+  EXPECT_TRUE(starts.waiting);
+  EXPECT_EQ(starts.waits_for, std::vector<int>{0});
   StepOutcome blocked = f.interp->probe(f.state, 1);
   EXPECT_EQ(blocked.blocked_on, BlockReason::sql);
   EXPECT_EQ(blocked.waits_for, std::vector<int>{0});

@@ -230,18 +230,26 @@ RecordedStep statement(int n, const std::string& actor, int line) {
 
 TEST(ReplayTrace, BlockedProcessesSayWhatTheyWaitFor) {
   Built b(transfers(false));
-  EXPECT_EQ(run(b, {statement(1, "alice", 11), statement(2, "bob", 17), statement(3, "bob", 18)}),
-            "step 3: bob cannot run line 18 here: it is blocked at line 18 (UPDATE accounts SET "
+  // Bob's second UPDATE starts (a step) and waits; it cannot go on while alice holds row 1.
+  EXPECT_EQ(run(b, {statement(1, "alice", 11), statement(2, "bob", 17), statement(3, "bob", 18),
+                    statement(4, "bob", 18)}),
+            "step 4: bob cannot run line 18 here: it is blocked at line 18 (UPDATE accounts SET "
             "balance = balance + 20 WHERE id = 1), waiting for alice");
 }
 
 TEST(ReplayTrace, AbortsNeedTheDetectorAndACycle) {
-  RecordedStep abort{3, "bob", trace::StepKind::abort, 18, "", ""};
+  RecordedStep abort{5, "bob", trace::StepKind::abort, 18, "", ""};
+  const std::vector<RecordedStep> cycle = {statement(1, "alice", 11), statement(2, "bob", 17),
+                                           statement(3, "alice", 12), statement(4, "bob", 18)};
+  auto with_abort = [&](std::vector<RecordedStep> steps) {
+    steps.push_back(abort);
+    return steps;
+  };
   Built without(transfers(false));
-  EXPECT_EQ(run(without, {statement(1, "alice", 11), statement(2, "bob", 17), abort}),
-            "step 3: the deadlock detector cannot abort bob: the database has none");
+  EXPECT_EQ(run(without, with_abort(cycle)),
+            "step 5: the deadlock detector cannot abort bob: the database has none");
   Built with(transfers(true));
-  EXPECT_EQ(run(with, {statement(1, "alice", 11), statement(2, "bob", 17), abort}), "");
+  EXPECT_EQ(run(with, with_abort(cycle)), "");
   abort.step = 2;
   EXPECT_EQ(run(with, {statement(1, "alice", 11), abort}),
             "step 2: the deadlock detector cannot abort bob here: it is on no wait-for cycle (it "
@@ -282,8 +290,10 @@ TEST(ReplayTrace, AFailingStepEndsTheTrace) {
   std::vector<RecordedStep> steps = {
       statement(1, "alice", 11),
       statement(2, "bob", 17),
-      {3, "bob", trace::StepKind::abort, 18, "", ""},
-      statement(4, "bob", 19),
+      statement(3, "alice", 12),
+      statement(4, "bob", 18),
+      {5, "bob", trace::StepKind::abort, 18, "", ""},
+      statement(6, "bob", 19),
   };
   ReplayResult r = replay_trace("t.lcs", source, steps, "assert", {});
   EXPECT_EQ(r.error, "");
@@ -292,10 +302,10 @@ TEST(ReplayTrace, AFailingStepEndsTheTrace) {
   EXPECT_EQ(r.property.status, trace::Status::violated);
   EXPECT_EQ(r.property.explanation, "assertion failed at line 20: found");
 
-  steps.push_back(statement(5, "alice", 12));
+  steps.push_back(statement(7, "alice", 12));
   r = replay_trace("t.lcs", source, steps, "assert", {});
   EXPECT_EQ(r.error,
-            "step 4: bob fails at line 19 (COMMIT): assertion failed at line 20: found; the trace "
+            "step 6: bob fails at line 19 (COMMIT): assertion failed at line 20: found; the trace "
             "goes on after it");
 }
 
