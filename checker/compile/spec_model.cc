@@ -423,6 +423,25 @@ int SpecModel::may_wait_on_rows(const State& s, bool& surely_enabled) const {
   return candidates;
 }
 
+std::string SpecModel::waited_row(const State& s, int txn) const {
+  int table = -1;
+  sql::Row row;
+  if (!s.has_db || !sql::waiting_row(s.db, txn, table, row)) return "";
+  const sql::TableSchema& ts = spec_.schema.tables[static_cast<size_t>(table)];
+  std::string key;
+  if (ts.primary_key.empty()) {
+    for (size_t c = 0; c < row.size(); ++c)
+      key += (c ? ", " : "") + spec_.value_text(row[c]);
+  } else {
+    for (int c : ts.primary_key) {
+      if (!key.empty()) key += ", ";
+      key += fmt::format("{}={}", ts.columns[static_cast<size_t>(c)],
+                         spec_.value_text(row[static_cast<size_t>(c)]));
+    }
+  }
+  return fmt::format("{}[{}] held by ", ts.name, key);
+}
+
 std::string SpecModel::deadlock_explanation(const State& s) const {
   if (s.procs.empty()) return "";
   // Most states need no probe: a wait-for cycle takes two waiting statements that hold rows,
@@ -451,8 +470,8 @@ std::string SpecModel::deadlock_explanation(const State& s) const {
       int p = cyc[i];
       int q = cyc[(i + 1) % cyc.size()];
       if (i) out += "; ";
-      out += fmt::format("{} ({}) waits for {}", interp_.connection_name(p), where(p),
-                         interp_.connection_name(q));
+      out += fmt::format("{} ({}) waits for {}{}", interp_.connection_name(p), where(p),
+                         waited_row(s, p), interp_.connection_name(q));
     }
     return out;
   }

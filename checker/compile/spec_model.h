@@ -82,6 +82,8 @@ class SpecModel : public engine::Model {
   // or write a row themselves. `surely_enabled` says whether some process stands at a statement
   // that cannot block at all.
   int may_wait_on_rows(const State& s, bool& surely_enabled) const;
+  // "accounts[id=2] held by " for slot txn's waiting statement, or "" (a key wait).
+  std::string waited_row(const State& s, int txn) const;
   // Whether any statement waits or any orphan runs (partial-order reduction stays off there).
   bool any_waiting(const State& s) const;
   std::vector<int> cycle(const std::vector<Probe>& probes) const;

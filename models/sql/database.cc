@@ -467,6 +467,20 @@ std::vector<int> waits_for(const DbState& db, const Schema& schema, const Statem
   return res.waits_for;
 }
 
+bool waiting_row(const DbState& db, int txn, int& table, Row& row) {
+  for (size_t t = 0; t < db.tables.size(); ++t) {
+    int i = next_target(db.tables[t], txn);
+    if (i < 0) continue;
+    const RowRecord& r = db.tables[t].rows[static_cast<size_t>(i)];
+    const Row* v = r.committed ? &*r.committed : r.pending ? &*r.pending : nullptr;
+    if (v == nullptr) return false;
+    table = static_cast<int>(t);
+    row = *v;
+    return true;
+  }
+  return false;
+}
+
 bool holds_rows(const DbState& db, int txn) {
   for (const TableState& table : db.tables)
     for (const RowRecord& r : table.rows)

@@ -135,6 +135,10 @@ void move_slot(DbState& db, int from, int to);
 // The transactions that `txn`'s waiting statement `st` waits on now (empty when it could go on).
 std::vector<int> waits_for(const DbState& db, const Schema& schema, const Statement& st,
                            const Context& ctx);
+// The row that txn's waiting statement has reached (its next target): table index and the
+// row's latest committed version, or the pending one of a row another transaction inserted.
+// False for a statement waiting on a key (INSERT) or not waiting.
+bool waiting_row(const DbState& db, int txn, int& table, Row& row);
 // Whether slot `txn` holds a row lock or an uncommitted version.
 bool holds_rows(const DbState& db, int txn);
 // A scalar subquery over committed data only (for properties): the first column of the first row,
