@@ -5,9 +5,11 @@
  *
  * The row seats[123] as lockcheck's database keeps it: the committed `available`, the exclusive
  * lock's holder, and the uncommitted version of its writer (`writer`, `pending`). A SQL statement
- * that meets another transaction's lock is blocked: its d_step's guard is false. Per buyer: pc,
- * a, and whether its transaction is open (BEGIN is local, so it runs at process start). The
- * built-ins found/row_count are omitted: here they follow from pc and a.
+ * that meets another transaction's lock starts and waits (a step: `waiting`, the target marked
+ * on the row in lockcheck), and goes on in a later step once the lock is free, reading the row's
+ * latest committed version (docs/language.md). Per buyer: pc, a, waiting, and whether its
+ * transaction is open (BEGIN is local, so it runs at process start). The built-ins
+ * found/row_count are omitted: here they follow from pc and a.
  */
 #ifndef N
 #define N 8
@@ -29,12 +31,17 @@ byte sold = 0;
 byte pc[N];               /* AT_SELECT */
 short a[N];
 bool txn_open[N] = 1;     /* BEGIN; ran at process start */
+bool waiting[N];          /* the SELECT started and waits for the lock */
 
 active [N] proctype buyer() {
 end:
   do
+  :: d_step { pc[_pid] == AT_SELECT && !waiting[_pid] && lock != 0 && lock != ME ->
+       /* SELECT ... FOR UPDATE starts and waits for the lock's holder */
+       waiting[_pid] = 1 }
   :: d_step { pc[_pid] == AT_SELECT && (lock == 0 || lock == ME) ->
-       /* SELECT available INTO a FROM seats WHERE id = 123 FOR UPDATE; */
+       /* SELECT available INTO a FROM seats WHERE id = 123 FOR UPDATE; (or goes on) */
+       waiting[_pid] = 0;
        lock = ME;
        if :: writer == ME -> a[_pid] = pending :: else -> a[_pid] = available fi;
        if :: a[_pid] > 0 -> pc[_pid] = AT_UPDATE
