@@ -54,6 +54,9 @@ json step_to_json(const trace::TraceStep& step) {
 json property_to_json(const trace::PropertyResult& p) {
   json trace = json::array();
   for (const auto& step : p.trace) trace.push_back(step_to_json(step));
+  json wait_for = json::array();
+  for (const auto& e : p.wait_for)
+    wait_for.push_back({{"from", e.from}, {"to", e.to}, {"row", e.row}});
   return {{"name", p.name},
           {"kind", trace::property_kind_name(p.kind)},
           {"status", trace::status_name(p.status)},
@@ -63,6 +66,7 @@ json property_to_json(const trace::PropertyResult& p) {
           {"explanation", p.explanation},
           {"has_trace", p.has_trace},
           {"faults", p.faults},
+          {"wait_for", std::move(wait_for)},
           {"trace", std::move(trace)}};
 }
 

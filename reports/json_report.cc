@@ -57,6 +57,12 @@ Json property_json(const trace::PropertyResult& p) {
     for (const trace::TraceStep& s : p.trace) steps.push_back(step_json(s));
     out["trace"] = std::move(steps);
   }
+  if (!p.wait_for.empty()) {
+    Json edges = Json::array();
+    for (const trace::WaitEdge& e : p.wait_for)
+      edges.push_back({{"from", e.from}, {"to", e.to}, {"row", e.row}});
+    out["wait_for"] = std::move(edges);
+  }
   return out;
 }
 

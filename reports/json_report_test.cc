@@ -163,5 +163,17 @@ TEST(JsonReport, InvalidUtf8IsReplacedNotThrown) {
   EXPECT_EQ(j["specs"][0]["error"], "bad \xEF\xBF\xBD byte");
 }
 
+TEST(JsonReport, ADeadlockListsItsWaitForCycle) {
+  trace::SpecResult r = samples::naive_booking();
+  trace::PropertyResult& p = r.properties[0];
+  p.wait_for = {{"alice", "bob", "accounts[id=2]"}, {"bob", "alice", "accounts[id=1]"}};
+  json j = json::parse(json_report({r}, version()));
+  EXPECT_EQ(j["specs"][0]["properties"][0]["wait_for"],
+            json::parse(R"([{"from":"alice","to":"bob","row":"accounts[id=2]"},
+                            {"from":"bob","to":"alice","row":"accounts[id=1]"}])"));
+  // Other properties have no such field.
+  EXPECT_FALSE(j["specs"][0]["properties"][1].contains("wait_for"));
+}
+
 }  // namespace
 }  // namespace lockcheck::reports

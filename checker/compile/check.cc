@@ -222,6 +222,7 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
           break;
         case engine::PropertyKind::deadlock:
           pr.explanation = model.deadlock_explanation(last);
+          pr.wait_for = model.wait_edges(last);
           break;
         case engine::PropertyKind::assertion:
         case engine::PropertyKind::model_error:

@@ -423,6 +423,22 @@ int SpecModel::may_wait_on_rows(const State& s, bool& surely_enabled) const {
   return candidates;
 }
 
+std::vector<trace::WaitEdge> SpecModel::wait_edges(const State& s) const {
+  std::vector<trace::WaitEdge> out;
+  std::vector<int> cyc = cycle(probe(s));
+  const size_t n = s.procs.size();
+  auto lane = [&](int t) {
+    return spec_.procs[static_cast<size_t>(t) % std::max<size_t>(n, 1)].name;
+  };
+  for (size_t i = 0; i < cyc.size(); ++i) {
+    int p = cyc[i], q = cyc[(i + 1) % cyc.size()];
+    std::string row = waited_row(s, p);
+    if (row.size() > 9) row.resize(row.size() - 9);  // drop " held by "
+    out.push_back({lane(p), lane(q), row});
+  }
+  return out;
+}
+
 std::string SpecModel::waited_row(const State& s, int txn) const {
   int table = -1;
   sql::Row row;

@@ -65,6 +65,9 @@ class SpecModel : public engine::Model {
 
   // Why a state is deadlocked ("" when it is not).
   std::string deadlock_explanation(const State& s) const;
+  // The wait-for cycle of a deadlocked state, as edges between process names (empty: none).
+  std::vector<trace::WaitEdge> wait_edges(const State& s) const;
+
   // The first model error met while evaluating properties in s ("" when none).
   std::string property_error(const State& s) const;
   const Interpreter& interpreter() const { return interp_; }

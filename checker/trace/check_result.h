@@ -94,6 +94,14 @@ const char* property_kind_name(PropertyKind k);  // "invariant", "reachable", "d
 enum class Status { holds, violated, unknown };
 const char* status_name(Status s);  // "holds", "violated", "unknown"
 
+// One edge of a deadlock's wait-for cycle: `from` waits for `to` (process names: an orphaned
+// statement is drawn on its process's lane) at `row` ("accounts[id=2]", "" for a key).
+struct WaitEdge {
+  std::string from;
+  std::string to;
+  std::string row;
+};
+
 struct PropertyResult {
   std::string name;
   PropertyKind kind = PropertyKind::invariant;
@@ -105,6 +113,7 @@ struct PropertyResult {
   bool has_trace = false;
   std::vector<TraceStep> trace;
   uint32_t faults = 0;
+  std::vector<WaitEdge> wait_for;  // deadlock: the cycle, in order
 };
 
 struct Stats {

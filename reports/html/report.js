@@ -585,7 +585,10 @@ function arrowLabel(group, x, y, text, anchor, cls) {
 function drawDiagram(trace, model, property, geometry, onSelect) {
   const {laneW, left, width} = geometry;
   const n = trace.length;
-  const height = HEAD_H + ROW_H * (n + 1) + ROW_H;
+  // A deadlock's wait-for edges get a row of their own below the last step.
+  const edges = property.wait_for || [];
+  const extra = edges.length ? 1 : 0;
+  const height = HEAD_H + ROW_H * (n + 1 + extra) + ROW_H;
   const laneX = (i) => left + laneW * i + laneW / 2;
   const rowY = (r) => HEAD_H + ROW_H * r + ROW_H / 2;
   const svg = s('svg', {
@@ -778,8 +781,38 @@ function drawDiagram(trace, model, property, geometry, onSelect) {
   });
   svg.append(arrows);
 
+  // A deadlock's wait-for cycle, below the last step: a dashed arrow from each waiter to the lane
+  // of the transaction it waits for, labelled with the row.
+  if (edges.length) {
+    const g = s('g', {class: 'wait-for'});
+    const yw = rowY(n + 1) - 6;
+    edges.forEach((e, i) => {
+      const from = model.lanes.findIndex((l) => l.kind === 'process' && l.name === e.from);
+      const to = model.lanes.findIndex((l) => l.kind === 'process' && l.name === e.to);
+      if (from < 0 || to < 0 || from === to) return;
+      const y = yw + (i % 2) * 12;
+      const x0 = laneX(from), x1 = laneX(to);
+      const dir = x1 > x0 ? 1 : -1;
+      g.append(s('line', {
+        class: 'wait-edge',
+        'data-from': e.from,
+        'data-to': e.to,
+        x1: x0 + dir * 6,
+        y1: y,
+        x2: x1 - dir * 4,
+        y2: y,
+        'marker-end': 'url(#' + markerId('fault') + ')'
+      }, s('title', {text: e.from + ' waits for ' + (e.row ? e.row + ' held by ' : '') + e.to})));
+      // Labels start at the waiter's lane: above the first edge, below the second.
+      if (e.row)
+        arrowLabel(g, x0 + dir * 10, i % 2 ? y + 14 : y - 5, truncate('waits for ' + e.row, 32),
+                   dir > 0 ? 'start' : 'end', 'result');
+    });
+    svg.append(g);
+  }
+
   // The end of the trace: the violated property, across every lane.
-  const yv = HEAD_H + ROW_H * (n + 1) + ROW_H / 2;
+  const yv = HEAD_H + ROW_H * (n + 1 + extra) + ROW_H / 2;
   svg.append(
       s('g', {class: 'violation-mark'}, s('line', {x1: left + 4, y1: yv, x2: width - 4, y2: yv}),
         s('text', {x: left + 6, y: yv - 6, text: '✗ ' + property.name + ' ' + property.status})));
