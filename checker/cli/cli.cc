@@ -308,9 +308,15 @@ void add_replay_command(CLI::App& app, ReplayArgs& args) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  replay->add_option("--postgres", args.postgres, "Replay on this PostgreSQL (a libpq conninfo)")
+      ->type_name("CONNINFO");
+  replay->add_option("--redis", args.redis, "Replay on this Redis (redis://HOST:PORT or unix://PATH)")
+      ->type_name("URL");
   replay->footer(
       "Exit status: 0 the whole trace replayed (the end says whether the property is violated\n"
-      "as recorded); 2 usage errors, spec errors, or a trace that no longer applies.");
+      "as recorded); 2 usage errors, spec errors, or a trace that no longer applies.\n"
+      "With --postgres/--redis: 0 reproduced on the servers, 1 diverged, 2 usage or spec errors,\n"
+      "3 a server could not be reached or set up.");
 }
 
 void add_new_command(CLI::App& app, NewArgs& args) {

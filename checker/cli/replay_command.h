@@ -17,10 +17,15 @@ struct ReplayArgs {
   std::string trace;
   std::string property;             // --property NAME: which property's trace
   std::vector<std::string> consts;  // --const NAME=VALUE, as given to `check`
+  std::string postgres;             // --postgres CONNINFO: replay on this PostgreSQL
+  std::string redis;                // --redis URL: and this Redis
 };
 
 // The replay goes to `out`, errors to `err`. Returns 0 when the whole trace replayed, 2 for
 // usage errors, unreadable files, spec errors and traces that do not apply.
+// With --postgres/--redis the trace is replayed on the real servers instead (docs/conformance.md):
+// 0 reproduced, 1 diverged, 2 usage or spec errors (or a trace that does not apply), 3 a server
+// could not be reached or set up.
 int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err);
 
 }  // namespace lockcheck::cli
