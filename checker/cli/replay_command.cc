@@ -249,3 +249,28 @@ int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err) {
 }
 
 }  // namespace lockcheck::cli
+
+namespace lockcheck::cli {
+
+bool mark_on_servers(trace::SpecResult& result, const std::string& source,
+                     const std::vector<std::pair<std::string, int64_t>>& consts,
+                     const std::string& postgres, const std::string& redis, std::ostream& err) {
+  oracle::ServerOptions server;
+  server.postgres = postgres;
+  server.redis = redis;
+  bool ok = true;
+  for (trace::PropertyResult& p : result.properties) {
+    if (p.status != trace::Status::violated || !p.has_trace) continue;
+    oracle::ServerReplay r =
+        oracle::replay_result_on_servers(result.file, source, consts, p, server);
+    p.server = oracle::server_check(r);
+    if (r.status == oracle::ServerStatus::error) {
+      err << fmt::format("lockcheck: {}: {} was not replayed on the servers: {}\n", result.file,
+                         p.name, r.error);
+      ok = ok && !r.unreachable;
+    }
+  }
+  return ok;
+}
+
+}  // namespace lockcheck::cli

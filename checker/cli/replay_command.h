@@ -8,7 +8,10 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "checker/trace/check_result.h"
 
 namespace lockcheck::cli {
 
@@ -27,5 +30,12 @@ struct ReplayArgs {
 // 0 reproduced, 1 diverged, 2 usage or spec errors (or a trace that does not apply), 3 a server
 // could not be reached or set up.
 int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err);
+
+// `check --postgres/--redis`: replays every counterexample of `result` on the servers and marks
+// it (PropertyResult::server). Returns false when a server could not be reached or set up (the
+// marks then say why; `err` gets one line).
+bool mark_on_servers(trace::SpecResult& result, const std::string& source,
+                     const std::vector<std::pair<std::string, int64_t>>& consts,
+                     const std::string& postgres, const std::string& redis, std::ostream& err);
 
 }  // namespace lockcheck::cli
