@@ -281,7 +281,7 @@ bool PgWorld::cycle() const {
   return false;
 }
 
-bool PgWorld::settle(std::string& error) {
+bool PgWorld::settle(std::string& error, bool through_cycles) {
   const auto start = Clock::now();
   auto pause = std::chrono::microseconds(100);
   for (;;) {
@@ -289,7 +289,7 @@ bool PgWorld::settle(std::string& error) {
     bool stable = true;
     for (const Slot& s : slots_)
       if (s.in_flight && s.state != SlotState::waiting) stable = false;
-    if (stable && !cycle()) return true;
+    if (stable && (!through_cycles || !cycle())) return true;
     double waited = std::chrono::duration<double>(Clock::now() - start).count();
     if (waited > options_.hang_seconds) {
       std::string busy;

@@ -65,8 +65,10 @@ class PgWorld {
   bool exec(int c, const std::string& sql, PgResult& out, std::string& error);
   // Sends a statement on connection `c` (opened on first use) without waiting for its reply.
   bool send(int c, const std::string& sql, std::string& error);
-  // Polls until every statement in flight has replied or waits, with no wait-for cycle left.
-  bool settle(std::string& error);
+  // Polls until every statement in flight has replied or waits. With `through_cycles`, also
+  // until no wait-for cycle is left (PostgreSQL's detector breaks one after deadlock_timeout);
+  // without, a cycle is left standing (the model may abort its victim steps later).
+  bool settle(std::string& error, bool through_cycles = false);
   SlotView view(int c) const;
   // The reply of `c`'s statement, once it has arrived (state replied); the slot becomes idle.
   std::optional<PgResult> take_reply(int c);

@@ -256,7 +256,7 @@ std::optional<Diverged> Replayer::sql_victim(const Interaction& in, const compil
     if (!send_blocked(before, procs, log)) throw std::runtime_error(error_);
   }
   // PostgreSQL's detector breaks the cycle after deadlock_timeout.
-  if (!pg_->settle(error)) throw std::runtime_error(error);
+  if (!pg_->settle(error, /*through_cycles=*/true)) throw std::runtime_error(error);
   auto cycle_left = [&] {
     for (size_t k = 0; k < 2 * spec_.procs.size(); ++k)
       if (pg_->view(static_cast<int>(k)).state == SlotState::waiting) return true;
@@ -424,19 +424,31 @@ std::optional<Diverged> Replayer::at_end(const compile::State& last,
       bool sql_cycle = false;
       for (size_t k = 0; k < 2 * spec_.procs.size(); ++k)
         sql_cycle = sql_cycle || pg_->view(static_cast<int>(k)).state == SlotState::waiting;
+      if (!blocked.empty() && !sql_cycle) {
+        std::string replies;
+        for (int p : blocked)
+          if (std::optional<PgResult> r = pg_->take_reply(p))
+            replies += (replies.empty() ? "" : "; ") + conn_name(p) + ": " + server_outcome(*r, true);
+        return Diverged{"deadlock: " + conn_names(blocked) + " wait for each other",
+                        replies.empty() ? "no statement waits" : replies};
+      }
       if (sql_cycle) {
         const auto start = Clock::now();
-        std::string victim;
+        std::string victim, others;
         while (victim.empty() && Clock::now() - start < std::chrono::seconds(10)) {
-          if (!pg_->settle(error)) throw std::runtime_error(error);
-          for (size_t k = 0; k < 2 * spec_.procs.size() && victim.empty(); ++k) {
+          if (!pg_->settle(error, /*through_cycles=*/true)) throw std::runtime_error(error);
+          for (size_t k = 0; k < 2 * spec_.procs.size(); ++k) {
             if (pg_->view(static_cast<int>(k)).state != SlotState::replied) continue;
             std::optional<PgResult> r = pg_->take_reply(static_cast<int>(k));
-            if (r->sqlstate != "40P01")
-              return Diverged{"deadlock: the statements wait for each other",
-                              conn_name(static_cast<int>(k)) + ": " + server_outcome(*r, true)};
-            victim = conn_name(static_cast<int>(k));
+            // The victim fails with 40P01; the others then get their locks and go on.
+            if (r->sqlstate == "40P01" && victim.empty())
+              victim = conn_name(static_cast<int>(k));
+            else
+              others += (others.empty() ? "" : "; ") + conn_name(static_cast<int>(k)) + ": " +
+                        server_outcome(*r, true);
           }
+          if (victim.empty() && !others.empty())
+            return Diverged{"deadlock: the statements wait for each other", others};
           if (victim.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
         }
         if (victim.empty())
