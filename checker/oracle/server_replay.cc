@@ -428,7 +428,8 @@ std::optional<Diverged> Replayer::at_end(const compile::State& last,
         std::string replies;
         for (int p : blocked)
           if (std::optional<PgResult> r = pg_->take_reply(p))
-            replies += (replies.empty() ? "" : "; ") + conn_name(p) + ": " + server_outcome(*r, true);
+            replies +=
+                (replies.empty() ? "" : "; ") + conn_name(p) + ": " + server_outcome(*r, true);
         return Diverged{"deadlock: " + conn_names(blocked) + " wait for each other",
                         replies.empty() ? "no statement waits" : replies};
       }
