@@ -41,6 +41,7 @@ class Runner {
   bool explain(const compile::State& s, std::vector<Obs>& obs, std::vector<bool>& pending,
                int depth, compile::State& result) const;
   bool terminal(const compile::State& s, const std::vector<Obs>& obs) const;
+  std::vector<int> queue_heads(const std::vector<Obs>& obs, int c) const;
   std::string obs_text(const std::vector<Obs>& obs) const;
   std::string name(int c) const {
     if (c >= 0 && c < n_) return spec_.procs[static_cast<size_t>(c)].name;
@@ -163,6 +164,28 @@ std::string Runner::obs_text(const std::vector<Obs>& obs) const {
   return out.empty() ? "nothing" : out;
 }
 
+// PostgreSQL queues the waiters of one row: a later waiter waits for the first (pg_blocking_pids
+// names it, as the holder of the tuple lock), where the model names the row's holder. Following
+// the waiting blockers to the sessions they wait for gives the model's view.
+std::vector<int> Runner::queue_heads(const std::vector<Obs>& obs, int c) const {
+  std::vector<int> out, todo = obs[static_cast<size_t>(c)].blockers;
+  std::vector<bool> seen(obs.size(), false);
+  while (!todo.empty()) {
+    int b = todo.back();
+    todo.pop_back();
+    if (b < 0 || b >= static_cast<int>(obs.size()) || seen[static_cast<size_t>(b)] || b == c)
+      continue;
+    seen[static_cast<size_t>(b)] = true;
+    const Obs& ob = obs[static_cast<size_t>(b)];
+    if (ob.kind == Obs::Kind::waiting)
+      todo.insert(todo.end(), ob.blockers.begin(), ob.blockers.end());
+    else
+      out.push_back(b);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 bool Runner::terminal(const compile::State& s, const std::vector<Obs>& obs) const {
   for (int c = 0; c < 2 * n_; ++c) {
     const Obs& o = obs[static_cast<size_t>(c)];
@@ -183,7 +206,7 @@ bool Runner::terminal(const compile::State& s, const std::vector<Obs>& obs) cons
       }
       std::vector<int> want = probe.waits_for;
       std::sort(want.begin(), want.end());
-      if (want != o.blockers) return false;
+      if (want != o.blockers && want != queue_heads(obs, c)) return false;
     }
   }
   return true;
