@@ -51,6 +51,14 @@ json step_to_json(const trace::TraceStep& step) {
           {"after", state_to_json(step.after)}};
 }
 
+// The replay on real servers: null when there was none.
+json server_to_json(const trace::ServerCheck& c) {
+  if (c.status.empty()) return nullptr;
+  return {{"status", c.status}, {"servers", c.servers}, {"step", c.step},
+          {"actor", c.actor},   {"what", c.what},       {"model", c.model},
+          {"server", c.server}, {"note", c.note},       {"error", c.error}};
+}
+
 json property_to_json(const trace::PropertyResult& p) {
   json trace = json::array();
   for (const auto& step : p.trace) trace.push_back(step_to_json(step));
@@ -67,6 +75,7 @@ json property_to_json(const trace::PropertyResult& p) {
           {"has_trace", p.has_trace},
           {"faults", p.faults},
           {"wait_for", std::move(wait_for)},
+          {"server", server_to_json(p.server)},
           {"trace", std::move(trace)}};
 }
 

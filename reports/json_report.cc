@@ -63,6 +63,19 @@ Json property_json(const trace::PropertyResult& p) {
       edges.push_back({{"from", e.from}, {"to", e.to}, {"row", e.row}});
     out["wait_for"] = std::move(edges);
   }
+  if (!p.server.status.empty()) {
+    const trace::ServerCheck& c = p.server;
+    out["server"] = {{"status", c.status}, {"servers", c.servers}};
+    if (c.status == "diverged") {
+      out["server"]["step"] = c.step;
+      out["server"]["actor"] = c.actor;
+      out["server"]["what"] = c.what;
+      out["server"]["model"] = c.model;
+      out["server"]["server"] = c.server;
+      if (!c.note.empty()) out["server"]["note"] = c.note;
+    }
+    if (c.status == "error") out["server"]["error"] = c.error;
+  }
   return out;
 }
 

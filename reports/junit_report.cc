@@ -118,6 +118,10 @@ std::string suite_body(const SpecResult& r, Counts& counts) {
       body = fmt::format("      <skipped message=\"{}\"/>\n",
                          xml_escape(fmt::format("INCOMPLETE ({})", r.incomplete_reason), true));
     }
+    // A counterexample replayed on real servers says how it went, failing or not.
+    if (!p.server.status.empty())
+      body += fmt::format("      <system-out>{}</system-out>\n",
+                          xml_escape(server_lines(p.server), false));
     out += testcase(classname, p.name, body);
   }
   // The checker may judge a spec not as expected for a reason no property carries; CI must

@@ -224,10 +224,21 @@ std::string totals(const SpecResult& result, const TextOptions& options) {
   return out;
 }
 
+std::string server_lines(const trace::ServerCheck& s) {
+  if (s.status == "reproduced") return fmt::format("  reproduced on {}\n", s.servers);
+  if (s.status == "error") return fmt::format("  not replayed on the servers: {}\n", s.error);
+  if (s.status != "diverged") return "";
+  std::string out = fmt::format("  diverged at step {} on {}: {}{}\n", s.step, s.servers,
+                                s.actor.empty() ? "" : s.actor + ": ", s.what);
+  out += fmt::format("    model:  {}\n    server: {}\n", s.model, s.server);
+  if (!s.note.empty()) out += fmt::format("    ({})\n", s.note);
+  return out;
+}
+
 std::string property_details(const PropertyResult& p, bool complete) {
   if (p.status == Status::violated) {
     std::string out = p.has_trace ? render_trace(p.trace) : std::string();
-    return out + property_line(p, violation_message(p));
+    return out + property_line(p, violation_message(p)) + server_lines(p.server);
   }
   if (p.expected != Status::violated) return "";
   if (p.status == Status::holds) {

@@ -51,6 +51,11 @@ std::string totals(const trace::SpecResult& result, const TextOptions& options);
 // that hold as expected. Every line is indented by two spaces and ends with '\n'.
 std::string property_details(const trace::PropertyResult& p, bool complete);
 
+// The mark of a counterexample replayed on real servers ("" when it was not):
+//   "  reproduced on PostgreSQL 15.18\n", or "  diverged at step 3 on PostgreSQL 15.18: ...\n"
+//   followed by the model's and the server's outcomes side by side.
+std::string server_lines(const trace::ServerCheck& s);
+
 // Everything the text report prints for one spec.
 std::string text_report(const trace::SpecResult& result, const TextOptions& options);
 

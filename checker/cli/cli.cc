@@ -44,6 +44,8 @@ struct CheckArgs {
   bool no_por = false;
   bool compress = false;
   bool quiet = false;
+  std::string postgres;  // replay each counterexample on this PostgreSQL
+  std::string redis;     // and this Redis
 };
 
 // `simulate` takes the options of `check` that apply to it, and the walks' own.
@@ -182,6 +184,9 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
     }
     trace::SpecResult result = check_one(file, source, options, args, err, env);
     if (result.file.empty()) result.file = file;
+    if ((!args.postgres.empty() || !args.redis.empty()) && result.error_text.empty() &&
+        !mark_on_servers(result, source, options.consts, args.postgres, args.redis, err))
+      failed = true;
     if (!result.error_text.empty()) {
       err << result.error_text;
       if (!result.error_text.ends_with('\n')) err << '\n';
@@ -267,6 +272,10 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
   check->add_flag("--compress", args.compress,
                   "Store states tree-compressed: a fraction of the memory, same results");
   check->add_flag("--quiet", args.quiet, "Draw no progress line");
+  check->add_option("--postgres", args.postgres, "Replay each counterexample on this PostgreSQL")
+      ->type_name("CONNINFO");
+  check->add_option("--redis", args.redis, "Replay each counterexample on this Redis")
+      ->type_name("URL");
   check->footer(
       "Exit status: 0 every spec as expected; 1 some spec not as expected; 2 usage or spec\n"
       "errors; 3 a limit stopped a search and nothing contradicted the expectations.");
@@ -308,9 +317,15 @@ void add_replay_command(CLI::App& app, ReplayArgs& args) {
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  replay->add_option("--postgres", args.postgres, "Replay on this PostgreSQL (a libpq conninfo)")
+      ->type_name("CONNINFO");
+  replay->add_option("--redis", args.redis, "Replay on this Redis (redis://HOST:PORT or unix://PATH)")
+      ->type_name("URL");
   replay->footer(
       "Exit status: 0 the whole trace replayed (the end says whether the property is violated\n"
-      "as recorded); 2 usage errors, spec errors, or a trace that no longer applies.");
+      "as recorded); 2 usage errors, spec errors, or a trace that no longer applies.\n"
+      "With --postgres/--redis: 0 reproduced on the servers, 1 diverged, 2 usage or spec errors,\n"
+      "3 a server could not be reached or set up.");
 }
 
 void add_new_command(CLI::App& app, NewArgs& args) {

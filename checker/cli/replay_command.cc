@@ -10,13 +10,16 @@
 #include "checker/cli/state_text.h"
 #include "checker/cli/trace_file.h"
 #include "checker/compile/replay_trace.h"
+#include "checker/oracle/server_replay.h"
 
 namespace lockcheck::cli {
 
 namespace {
 
 constexpr int kExitReplayed = 0;
+constexpr int kExitDiverged = 1;
 constexpr int kExitError = 2;
+constexpr int kExitUnreachable = 3;
 constexpr size_t kWidth = 100;
 
 std::string one_line(const std::string& text) {
@@ -142,6 +145,42 @@ bool parse_consts(const std::vector<std::string>& texts,
   return ok;
 }
 
+// `replay --postgres/--redis`: the trace on the real servers, step by step, and the verdict.
+int replay_on_servers(const ReplayArgs& args, const compile::ReplayOptions& options,
+                      const std::string& source, const RecordedTrace& recorded,
+                      const compile::ReplayResult& model_replay, std::ostream& out,
+                      std::ostream& err) {
+  oracle::ServerOptions server;
+  server.postgres = args.postgres;
+  server.redis = args.redis;
+  trace::PropertyResult property = model_replay.property;
+  oracle::ServerReplay r = oracle::replay_steps_on_servers(args.spec, source, options.consts,
+                                                           recorded.steps, property, server);
+  size_t n = recorded.steps.size();
+  out << fmt::format("{}: replaying the trace of {} from {} ({} step{}) on {}\n", args.spec,
+                     recorded.property, args.trace, n, n == 1 ? "" : "s",
+                     r.servers.empty() ? std::string("the servers") : r.servers);
+  for (const std::string& line : r.log) out << "  " << line << '\n';
+  switch (r.status) {
+    case oracle::ServerStatus::reproduced:
+      out << oracle::server_mark(r) << '\n' << std::flush;
+      return kExitReplayed;
+    case oracle::ServerStatus::diverged:
+      out << oracle::server_mark(r) << ": "
+          << (r.actor.empty() ? r.what : fmt::format("{}: {}", r.actor, one_line(r.what))) << '\n'
+          << "  model:  " << r.model << '\n'
+          << "  server: " << r.server << '\n';
+      if (!r.note.empty()) out << "  (" << r.note << ")\n";
+      out << std::flush;
+      return kExitDiverged;
+    case oracle::ServerStatus::error:
+      break;
+  }
+  out << std::flush;
+  err << fmt::format("lockcheck: {}\n", r.error);
+  return r.unreachable ? kExitUnreachable : kExitError;
+}
+
 }  // namespace
 
 int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err) {
@@ -163,6 +202,14 @@ int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err) {
     err << r.spec_error;
     if (!r.spec_error.ends_with('\n')) err << '\n';
     return kExitError;
+  }
+
+  if (!args.postgres.empty() || !args.redis.empty()) {
+    if (!r.error.empty()) {
+      err << fmt::format("{}: {}\n", args.trace, r.error);
+      return kExitError;
+    }
+    return replay_on_servers(args, options, source, recorded, r, out, err);
   }
 
   size_t n = recorded.steps.size();
@@ -202,6 +249,31 @@ int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err) {
   }
   out << '\n' << ending(r, recorded, args.trace) << std::flush;
   return kExitReplayed;
+}
+
+}  // namespace lockcheck::cli
+
+namespace lockcheck::cli {
+
+bool mark_on_servers(trace::SpecResult& result, const std::string& source,
+                     const std::vector<std::pair<std::string, int64_t>>& consts,
+                     const std::string& postgres, const std::string& redis, std::ostream& err) {
+  oracle::ServerOptions server;
+  server.postgres = postgres;
+  server.redis = redis;
+  bool ok = true;
+  for (trace::PropertyResult& p : result.properties) {
+    if (p.status != trace::Status::violated || !p.has_trace) continue;
+    oracle::ServerReplay r =
+        oracle::replay_result_on_servers(result.file, source, consts, p, server);
+    p.server = oracle::server_check(r);
+    if (r.status == oracle::ServerStatus::error) {
+      err << fmt::format("lockcheck: {}: {} was not replayed on the servers: {}\n", result.file,
+                         p.name, r.error);
+      ok = ok && !r.unreachable;
+    }
+  }
+  return ok;
 }
 
 }  // namespace lockcheck::cli

@@ -102,6 +102,21 @@ struct WaitEdge {
   std::string row;
 };
 
+// A counterexample replayed on real servers (`check --postgres/--redis`, docs/conformance.md):
+// reports mark it "reproduced on PostgreSQL 15.x" or "diverged at step K", the two outcomes
+// side by side. Empty `status`: not replayed.
+struct ServerCheck {
+  std::string status;   // "", "reproduced", "diverged", "error"
+  std::string servers;  // "PostgreSQL 15.18", "PostgreSQL 15.18 and Redis 7.0.15"
+  int step = 0;         // diverged: the step (trace length + 1: after the last step)
+  std::string actor;    // diverged: who moved, what was sent, what each side did
+  std::string what;
+  std::string model;
+  std::string server;
+  std::string note;   // why it may happen
+  std::string error;  // status error: why it could not be replayed
+};
+
 struct PropertyResult {
   std::string name;
   PropertyKind kind = PropertyKind::invariant;
@@ -114,6 +129,7 @@ struct PropertyResult {
   std::vector<TraceStep> trace;
   uint32_t faults = 0;
   std::vector<WaitEdge> wait_for;  // deadlock: the cycle, in order
+  ServerCheck server;  // with --postgres/--redis
 };
 
 struct Stats {

@@ -880,6 +880,28 @@ function explanationText(p) {
   return 'is false: ' + e;
 }
 
+// A counterexample replayed on real servers (check --postgres/--redis): the mark, and where it
+// diverged, the model's and the server's outcomes side by side.
+function renderServer(c) {
+  if (!c) return null;
+  if (c.status === 'reproduced') {
+    return h('p', {class: 'server server-reproduced', text: '✓ reproduced on ' + c.servers});
+  }
+  if (c.status === 'error') {
+    return h('p', {class: 'server server-error', text: 'not replayed on the servers: ' + c.error});
+  }
+  return h(
+      'div', {class: 'server server-diverged'},
+      h('p', {
+        text: '✗ diverged at step ' + c.step + ' on ' + c.servers + ': ' +
+            (c.actor ? c.actor + ': ' : '') + c.what
+      }),
+      h('table', {class: 'grid server-sides'},
+        h('tbody', null, h('tr', null, h('th', {text: 'model'}), h('td', {text: c.model})),
+          h('tr', null, h('th', {text: 'server'}), h('td', {text: c.server})))),
+      c.note ? h('p', {class: 'meta', text: c.note}) : null);
+}
+
 function renderProperties(d, traceIds) {
   const rows = d.properties.map((p, i) => {
     const ok = p.as_expected;
@@ -1037,7 +1059,8 @@ function renderTrace(d, p, id, index) {
           h('p', {class: 'violation-title'}, h('strong', {text: '✗ ' + p.name}),
             ' ' + p.status + ' at the end of this trace'),
           p.text ? h('p', null, h('code', {class: 'prop-expr', text: p.text})) : null,
-          p.explanation ? h('p', {class: 'explanation', text: explanationText(p)}) : null),
+          p.explanation ? h('p', {class: 'explanation', text: explanationText(p)}) : null,
+          renderServer(p.server)),
         panel, print);
   Object.assign(t, {section, svg, list, panel});
   traces.push(t);

@@ -1,0 +1,180 @@
+// Both directions on random programs (docs/conformance.md):
+//   server -> model: random schedules of random specs run on PostgreSQL must be paths of the model
+//     with the server's outcomes (the direction that catches a false HOLDS);
+//   model -> server: random paths of the model replayed on PostgreSQL must reproduce step by step.
+// LOCKCHECK_CONFORMANCE_COUNT schedules each way (ctest: a few hundred), from
+// LOCKCHECK_CONFORMANCE_SEED. A divergence is classified (spec_generator.h); every class found
+// must be listed in known_divergences.txt as `random:CLASS` (else it is a new gap: the test fails
+// and prints it shrunk, as SQL sessions), and every listed class must still be found.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "checker/compile/replay_trace.h"
+#include "tests/conformance/conformance_support.h"
+#include "tests/conformance/spec_generator.h"
+
+namespace lockcheck::conformance {
+namespace {
+
+std::set<std::string> listed(const std::string& prefix) {
+  std::set<std::string> out;
+  for (const auto& [name, reason] : known_divergences())
+    if (name.starts_with(prefix)) out.insert(name.substr(prefix.size()));
+  return out;
+}
+
+std::string seeds_text(const std::vector<uint64_t>& seeds) {
+  std::string out;
+  for (size_t i = 0; i < seeds.size() && i < 8; ++i)
+    out += (i ? ", " : "") + std::to_string(seeds[i]);
+  if (seeds.size() > 8) out += ", ...";
+  return out;
+}
+
+TEST(RandomServerToModel, SchedulesArePathsOfTheModelOrKnownGaps) {
+  const std::string pg = postgres_conninfo();
+  ASSERT_FALSE(pg.empty()) << servers_missing_message();
+  const uint64_t count = count_from_env(100), seed = seed_from_env();
+  std::map<std::string, std::vector<uint64_t>> found;
+  const auto start = std::chrono::steady_clock::now();
+  uint64_t diverged = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t case_seed = seed * 1000003 + i;
+    std::mt19937 rng(static_cast<uint32_t>(case_seed));
+    GenSpec g = random_spec(rng);
+    std::string text = g.render();
+    LoadedSpec loaded = load_spec("random.lcs", text);
+    ASSERT_TRUE(loaded.spec) << loaded.error << text;
+    oracle::ScheduleOptions options;
+    options.server.conninfo = pg;
+    options.server.deadlock_guard = false;  // whichever victim the server picks, the model may
+    options.random = &rng;
+    oracle::ScheduleOutcome r = oracle::run_schedule(*loaded.spec, {}, options);
+    ASSERT_TRUE(r.error.empty()) << "case seed " << case_seed << ": " << r.error << "\n" << text;
+    if (!r.diverged) continue;
+    ++diverged;
+    std::string cls = classify(r, g);
+    auto& seeds = found[cls];
+    seeds.push_back(case_seed);
+    if (seeds.size() > 1) continue;
+    // The first of its class: shrink it and print it as SQL sessions.
+    oracle::ScheduleOptions fixed;
+    fixed.server.conninfo = pg;
+    fixed.server.deadlock_guard = false;
+    auto run = [&](const Case& c, oracle::ScheduleOutcome& out) {
+      LoadedSpec l = load_spec("shrunk.lcs", c.spec.render());
+      if (!l.spec) return false;
+      out = oracle::run_schedule(*l.spec, c.schedule, fixed);
+      return out.error.empty() && out.diverged && classify(out, c.spec) == cls;
+    };
+    Case small = shrink(Case{g, r.performed}, [&](const Case& c) {
+      oracle::ScheduleOutcome out;
+      return run(c, out);
+    });
+    oracle::ScheduleOutcome shown;
+    if (!run(small, shown)) shown = r, small = Case{g, r.performed};
+    std::cout << fmt::format("server -> model: divergence '{}' (case seed {}), shrunk:\n{}\n", cls,
+                             case_seed, sessions_text(small, shown));
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << fmt::format("server -> model: {} schedules from seed {}, {} diverged, {:.1f} s\n",
+                           count, seed, diverged, seconds);
+  for (const auto& [cls, seeds] : found)
+    std::cout << fmt::format("  {}: {} (case seeds {})\n", cls, seeds.size(), seeds_text(seeds));
+  const std::set<std::string> known = listed("random:");
+  for (const auto& [cls, seeds] : found)
+    EXPECT_TRUE(known.contains(cls)) << "a divergence of a kind not listed in "
+                                        "known_divergences.txt: '"
+                                     << cls << "', first at case seed " << seeds.front();
+  if (count >= 200) {
+    for (const std::string& cls : known)
+      EXPECT_TRUE(found.contains(cls))
+          << "random:" << cls << " is listed as a known divergence but " << count
+          << " random schedules did not find it: if the model was fixed, take it off the list";
+  }
+}
+
+TEST(RandomModelToServer, PathsOfTheModelReproduce) {
+  const std::string pg = postgres_conninfo();
+  ASSERT_FALSE(pg.empty()) << servers_missing_message();
+  const uint64_t count = count_from_env(100), seed = seed_from_env();
+  std::map<std::string, std::vector<uint64_t>> found;
+  uint64_t steps_total = 0, diverged = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t case_seed = seed * 1000033 + i;
+    std::mt19937 rng(static_cast<uint32_t>(case_seed));
+    GenSpec g = random_spec(rng);
+    std::string text = g.render();
+    LoadedSpec loaded = load_spec("random.lcs", text);
+    ASSERT_TRUE(loaded.spec) << loaded.error << text;
+    compile::Interpreter interp(*loaded.spec);
+    compile::State s;
+    compile::ModelError init_error;
+    ASSERT_TRUE(interp.initial(s, init_error)) << init_error.message;
+    std::vector<std::string> notes;
+    compile::SpecModel model(*loaded.spec, s, /*symmetry=*/false, notes);
+    const compile::State initial = s;
+    // A random path of the model.
+    std::vector<compile::RecordedStep> steps;
+    for (int k = 0; k < 40; ++k) {
+      std::vector<compile::EnabledTransition> all = compile::enabled_transitions(model, s);
+      std::erase_if(all, [](const compile::EnabledTransition& t) { return t.event.failed; });
+      if (all.empty()) break;
+      compile::EnabledTransition& t =
+          all[std::uniform_int_distribution<size_t>(0, all.size() - 1)(rng)];
+      compile::RecordedStep r;
+      r.step = k + 1;
+      r.actor = t.event.actor;
+      r.kind = t.event.kind;
+      r.line = t.event.line;
+      r.text = t.event.text;
+      steps.push_back(r);
+      s = t.event.after;
+    }
+    steps_total += steps.size();
+    trace::PropertyResult property;
+    property.kind = trace::PropertyKind::invariant;
+    property.status = trace::Status::holds;
+    oracle::ServerOptions options;
+    options.postgres = pg;
+    oracle::ServerReplay r = oracle::replay_on_servers(model, initial, steps, property, options);
+    ASSERT_NE(r.status, oracle::ServerStatus::error)
+        << "case seed " << case_seed << ": " << r.error << "\n"
+        << text;
+    if (r.status != oracle::ServerStatus::diverged) continue;
+    ++diverged;
+    // Classes: the model aborts a deadlock victim PostgreSQL does not choose, else other.
+    std::string cls =
+        r.note.find("whose wait closed the cycle") != std::string::npos ? "other_victim" : "other";
+    auto& seeds = found[cls];
+    seeds.push_back(case_seed);
+    if (seeds.size() == 1) {
+      std::string log;
+      for (const std::string& l : r.log) log += "    " + l + "\n";
+      std::cout << fmt::format(
+          "model -> server: divergence '{}' (case seed {}) at step {}:\n{}{}    model:  {}\n    "
+          "server: {}\n",
+          cls, case_seed, r.step, text, log, r.model, r.server);
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << fmt::format(
+      "model -> server: {} paths ({} steps) from seed {}, {} diverged, {:.1f} s\n", count,
+      steps_total, seed, diverged, seconds);
+  for (const auto& [cls, seeds] : found)
+    std::cout << fmt::format("  {}: {} (case seeds {})\n", cls, seeds.size(), seeds_text(seeds));
+  const std::set<std::string> known = listed("model-to-server:");
+  for (const auto& [cls, seeds] : found)
+    EXPECT_TRUE(known.contains(cls)) << "a path of the model that PostgreSQL does not reproduce, "
+                                        "of a kind not listed: '"
+                                     << cls << "', first at case seed " << seeds.front();
+}
+
+}  // namespace
+}  // namespace lockcheck::conformance
