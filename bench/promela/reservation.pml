@@ -7,12 +7,29 @@
  * uncommitted version, and the exclusive lock's holder (0 = nobody, else pid + 1). The inventory
  * row: available, inv_lock, inv_writer, inv_pending. The reservations table has `who` as its
  * primary key, so its rows are one slot per client, indexed by pid: committed (status,
- * expires_at), status 0 = no row; uncommitted (status, expires_at) of the writer. A statement
- * that meets another transaction's lock on a row it matches (judged on committed rows) blocks:
- * its d_step's guard is false, and it re-evaluates its WHERE when it runs. Time and `sleep`: the
- * clock process is lockcheck's tick; the expirer stores its wake-up tick (-1 when not sleeping).
- * Per process: pc; the expirer's k and n. Transaction status and the built-ins (found,
- * row_count) follow from pc and the rows here, so they are not stored twice.
+ * expires_at), status 0 = no row; uncommitted (status, expires_at) of the writer.
+ *
+ * Waiting (docs/language.md, "The database"). A statement whose target (a row that matches its
+ * WHERE in its snapshot: the committed rows) is locked by another transaction starts and waits:
+ * that is a step of its own (`waiting`, `xwaiting`; the target still to visit follows from pc).
+ * It goes on in a later step once the lock is free, re-checking WHERE on the row's latest
+ * committed version (a client's take that finds the stock gone, or a confirm that finds its
+ * reservation expired, affects nothing); any process may take a freed row first. The statements
+ * that can wait: a client's `UPDATE inventory` (for another client or the expirer), its
+ * autocommit confirm `UPDATE reservations` (for the expirer, which locks the rows it expires;
+ * while it waits its implicit transaction is open, which `waiting` at AT_CONFIRM stands for), and
+ * the expirer's `UPDATE inventory` (for a client). The expirer's `UPDATE reservations` never
+ * waits: a client locks its reservation row only while it is uncommitted (its INSERT, up to its
+ * COMMIT: not in the expirer's snapshot) and in its confirm, which holds the lock only inside one
+ * step. Its INSERT never waits either: nobody else writes the row of its key.
+ *
+ * Time and `sleep`: the clock process is lockcheck's tick; the expirer stores its wake-up tick (-1
+ * when not sleeping). `now()` in SQL is the transaction's start time (the clock when its first
+ * statement started): the expirer's transaction keeps it (xstart) from its `UPDATE reservations`
+ * to its COMMIT, since that statement reads now(); 0 when it has none. The clients' `now()` is a
+ * host expression (evaluated at the step), so their transactions keep no start time.
+ * Per process: pc, waiting; the expirer's k, n. Transaction status and the built-ins (found,
+ * row_count) follow from pc, waiting and the rows here, so they are not stored twice.
  *
  * Dead locals, as lockcheck resets them: a process that is done forgets the locals no property
  * reads. The expirer's k and n go back to their constant initial values (0, 0; k is 1 while it
@@ -60,7 +77,10 @@ byte r_pexpires[N];
 byte confirmed = 0;    /* ghosts */
 byte released = 0;
 byte pc[N];            /* clients: AT_TAKE */
+bool waiting[N];       /* its UPDATE (take or confirm, by pc) started and waits for a lock */
 byte xpc = AT_SLEEP;
+bool xwaiting = 0;     /* the expirer's UPDATE inventory started and waits for a lock */
+byte xstart = 0;       /* the expirer's transaction's start time (now() in its SQL) */
 byte k = 1;            /* `k = k + 1` runs at process start */
 byte n = 0;
 short wake = 1;        /* the expirer reaches `sleep 1` at time 0 */
@@ -85,8 +105,13 @@ active [N] proctype client() {
   byte i = 0;
 end:
   do
-  :: d_step { pc[_pid] == AT_TAKE && !(available >= 1 && inv_lock != 0 && inv_lock != ME) ->
-       /* UPDATE inventory SET available = available - 1 WHERE item = 1 AND available >= 1; */
+  :: d_step { pc[_pid] == AT_TAKE && !waiting[_pid] && available >= 1 && inv_lock != 0 ->
+       /* UPDATE inventory ... starts (the row is its target) and waits for the lock's holder */
+       waiting[_pid] = 1 }
+  :: d_step { pc[_pid] == AT_TAKE && (inv_lock == 0 || (!waiting[_pid] && available < 1)) ->
+       /* UPDATE inventory SET available = available - 1 WHERE item = 1 AND available >= 1;
+          (or goes on, re-checking WHERE on the latest committed version) */
+       waiting[_pid] = 0;
        if :: available >= 1 ->
              inv_lock = ME; inv_writer = ME; inv_pending = available - 1; pc[_pid] = AT_INSERT
           :: else -> pc[_pid] = AT_ROLLBACK
@@ -102,9 +127,15 @@ end:
        r_pstatus[_pid] = 0; r_pexpires[_pid] = 0; r_writer[_pid] = 0; r_lock[_pid] = 0;
        pc[_pid] = AT_CONFIRM;
        check_invariants(i) }
+  :: d_step { pc[_pid] == AT_CONFIRM && !waiting[_pid] &&
+              r_status[_pid] == HELD && r_lock[_pid] != 0 ->
+       /* the confirm starts (its own implicit transaction) and waits for the expirer's lock */
+       waiting[_pid] = 1 }
   :: d_step { pc[_pid] == AT_CONFIRM &&
-              !(r_status[_pid] == HELD && r_lock[_pid] != 0 && r_lock[_pid] != ME) ->
-       /* UPDATE reservations SET status = 'confirmed' WHERE who = $self AND status = 'held'; */
+              (r_lock[_pid] == 0 || (!waiting[_pid] && r_status[_pid] != HELD)) ->
+       /* UPDATE reservations SET status = 'confirmed' WHERE who = $self AND status = 'held';
+          (or goes on: the expirer committed, so the re-check finds 'expired') */
+       waiting[_pid] = 0;
        if :: r_status[_pid] == HELD -> r_status[_pid] = CONFIRMED; confirmed++
           :: else -> skip
        fi;
@@ -126,11 +157,12 @@ end:
   :: d_step { xpc == AT_EXPIRE ->
        /* UPDATE reservations SET status = 'expired'
             WHERE status = 'held' AND expires_at <= now(); */
+       xstart = now;   /* the transaction's start time, kept until it ends */
        n = 0; i = 0;
        do
        :: i < N ->
-          if :: r_status[i] == HELD && r_expires[i] <= now ->
-                /* No client keeps a lock on a committed row, so this never blocks. */
+          if :: r_status[i] == HELD && r_expires[i] <= xstart ->
+                /* No client keeps a lock on a committed row across steps: this never waits. */
                 assert(r_lock[i] == 0);
                 r_lock[i] = EXP; r_writer[i] = EXP; r_pstatus[i] = EXPIRED;
                 r_pexpires[i] = r_expires[i]; n++
@@ -141,8 +173,13 @@ end:
        od;
        i = 0;
        if :: n > 0 -> xpc = AT_RESTOCK :: else -> xpc = AT_XCOMMIT fi }
-  :: d_step { xpc == AT_RESTOCK && (inv_lock == 0 || inv_lock == EXP) ->
-       /* UPDATE inventory SET available = available + $n WHERE item = 1; */
+  :: d_step { xpc == AT_RESTOCK && !xwaiting && inv_lock != 0 ->
+       /* UPDATE inventory ... starts and waits for a client's lock */
+       xwaiting = 1 }
+  :: d_step { xpc == AT_RESTOCK && inv_lock == 0 ->
+       /* UPDATE inventory SET available = available + $n WHERE item = 1; (or goes on, with
+          the latest committed available) */
+       xwaiting = 0;
        inv_lock = EXP; inv_writer = EXP; inv_pending = available + n;
        xpc = AT_XCOMMIT }
   :: d_step { xpc == AT_XCOMMIT ->
@@ -163,6 +200,7 @@ end:
        :: else -> break
        od;
        released = released + n;
+       xstart = 0;     /* the transaction ended */
        if :: k < 2 -> k++; wake = now + 1; xpc = AT_SLEEP   /* the loop: sleep 1 again */
           :: else -> xpc = XDONE; k = 0; n = 0   /* done: its dead locals are reset */
        fi;
