@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
+
+#include "models/sql/wait_for_graph.h"
 
 namespace lockcheck::sql {
 namespace {
@@ -166,9 +169,22 @@ class SqlTest : public ::testing::Test {
     return r.rows;
   }
 
-  std::vector<int> WaitsFor(int txn, const Statement& st) {
+  // Goes on with txn's waiting statement, with the host values bound when it started.
+  Result Resume(int txn, const Statement& st, bool orphan = false) {
+    params_ = db_.cursors[static_cast<size_t>(txn)].params;
     Context ctx;
     ctx.txn = txn;
+    ctx.now = I(7);
+    ctx.params = params_;
+    ctx.pool = &pool_;
+    return resume(db_, schema_, st, ctx, orphan);
+  }
+
+  std::vector<int> WaitsFor(int txn, const Statement& st) {
+    std::vector<Value> params = db_.cursors[static_cast<size_t>(txn)].params;
+    Context ctx;
+    ctx.txn = txn;
+    ctx.params = params;
     ctx.pool = &pool_;
     return waits_for(db_, schema_, st, ctx);
   }
@@ -306,22 +322,64 @@ TEST_F(SqlTest, CommitAndRollbackOutsideATransactionDoNothing) {
 
 // --- row locks ---
 
-TEST_F(SqlTest, UpdateBlocksOnAnotherWritersRowWithoutEffect) {
+TEST_F(SqlTest, UpdateOfAnotherWritersRowStartsAndWaitsThereWhileTheWriterIsOpen) {
   begin(db_, 0);
   Ok(0, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
-  DbState before = db_;
-  Statement st = Update(kSeats, {{1, Int(9)}}, Eq(0, 1));
-  Result r = Run(1, st);
-  EXPECT_EQ(r.outcome, Outcome::blocked);
+  Statement st = Update(kSeats, {{1, Param(0)}}, Eq(0, 1));
+  Result r = Run(1, st, {I(9)});
+  EXPECT_EQ(r.outcome, Outcome::waiting);
   EXPECT_EQ(r.waits_for, std::vector<int>{0});
-  EXPECT_EQ(db_, before);
+  EXPECT_EQ(r.row_count, 0);
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_FALSE(r.committed);
+  // Starting is a step: the target is marked, the cursor keeps the host values, and the
+  // autocommit statement's transaction is implicit. The writer's row is untouched.
+  const RowRecord& seat1 = db_.tables[kSeats].rows[0];
+  EXPECT_EQ(seat1.marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_EQ(seat1.writer, 0);
+  EXPECT_EQ(seat1.exclusive, 0);
+  EXPECT_EQ(seat1.pending, R({I(1), I(0), I(0)}));
+  EXPECT_TRUE(db_.tables[kSeats].rows[1].marks.empty());
+  EXPECT_EQ(db_.txns[1], TxnStatus::implicit);
+  const Cursor& cur = db_.cursors[1];
+  EXPECT_TRUE(cur.active);
+  EXPECT_EQ(cur.pc, -1);
+  EXPECT_EQ(cur.params, std::vector<Value>{I(9)});
+  EXPECT_EQ(cur.done, 0);
+  EXPECT_FALSE(cur.first.has_value());
+  EXPECT_FALSE(holds_rows(db_, 1));
+  int table = -1;
+  Row row;
+  ASSERT_TRUE(waiting_row(db_, 1, table, row));
+  EXPECT_EQ(table, kSeats);
+  EXPECT_EQ(row, R({I(1), I(1), I(0)})) << "the latest committed version";
+  // While the writer is open, going on is no step and changes nothing; the probe neither.
+  DbState before = db_;
   EXPECT_EQ(WaitsFor(1, st), std::vector<int>{0});
-  // A row the statement does not match does not block it.
-  EXPECT_EQ(Run(1, Update(kSeats, {{1, Int(9)}}, Eq(0, 2))).outcome, Outcome::ok);
-  EXPECT_TRUE(WaitsFor(1, Update(kSeats, {{1, Int(9)}}, Eq(0, 2))).empty());
+  EXPECT_EQ(db_, before);
+  Result again = Resume(1, st);
+  EXPECT_EQ(again.outcome, Outcome::blocked);
+  EXPECT_EQ(again.waits_for, std::vector<int>{0});
+  EXPECT_EQ(db_, before);
+  // A row the statement does not match does not make it wait.
+  Result other = Run(2, Update(kSeats, {{1, Int(9)}}, Eq(0, 2)));
+  EXPECT_EQ(other.outcome, Outcome::ok);
+  EXPECT_EQ(other.row_count, 1);
+  EXPECT_TRUE(other.committed);
+  // Once the writer commits, the statement can go on (the probe says it waits for nobody) and
+  // does, on the committed version: an autocommit statement commits in the step it finishes.
+  Ok(0, Commit());
+  EXPECT_TRUE(WaitsFor(1, st).empty());
+  Result done = Resume(1, st);
+  EXPECT_EQ(done.outcome, Outcome::ok);
+  EXPECT_EQ(done.row_count, 1);
+  EXPECT_TRUE(done.committed);
+  EXPECT_EQ(db_.txns[1], TxnStatus::none);
+  EXPECT_EQ(db_.cursors[1], Cursor{});
+  EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 1))), I(9));
 }
 
-TEST_F(SqlTest, BlockedUpdateReevaluatesWhereAfterTheBlockerCommits) {
+TEST_F(SqlTest, WaitingUpdateRechecksWhereOnTheVersionTheBlockerCommitted) {
   // Both clients decrement the last seat; the second re-checks `available > 0` after the wait.
   Statement take = Update(kSeats, {{1, Bin(Op::sub, Col(1), Int(1))}},
                           Bin(Op::and_, Eq(0, 1), Bin(Op::gt, Col(1), Int(0))));
@@ -329,24 +387,36 @@ TEST_F(SqlTest, BlockedUpdateReevaluatesWhereAfterTheBlockerCommits) {
   begin(db_, 1);
   EXPECT_EQ(Run(0, take).row_count, 1);
   Result waiting = Run(1, take);
-  EXPECT_EQ(waiting.outcome, Outcome::blocked);
+  EXPECT_EQ(waiting.outcome, Outcome::waiting);
   EXPECT_EQ(waiting.waits_for, std::vector<int>{0});
+  EXPECT_EQ(db_.txns[1], TxnStatus::open);
+  EXPECT_EQ(Resume(1, take).outcome, Outcome::blocked);
   Ok(0, Commit());
-  Result retry = Run(1, take);
+  Result retry = Resume(1, take);
   EXPECT_EQ(retry.outcome, Outcome::ok);
   EXPECT_EQ(retry.row_count, 0);
+  EXPECT_FALSE(retry.committed) << "inside a transaction block";
+  EXPECT_EQ(db_.txns[1], TxnStatus::open);
+  EXPECT_FALSE(db_.cursors[1].active);
+  EXPECT_FALSE(holds_rows(db_, 1)) << "a row that fails the re-check is not locked";
   Ok(1, Commit());
   EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 1))), I(0));
 }
 
-TEST_F(SqlTest, BlockedUpdateProceedsAfterTheBlockerRollsBack) {
+TEST_F(SqlTest, WaitingUpdateProceedsAfterTheBlockerRollsBack) {
   Statement take = Update(kSeats, {{1, Bin(Op::sub, Col(1), Int(1))}},
                           Bin(Op::and_, Eq(0, 1), Bin(Op::gt, Col(1), Int(0))));
   begin(db_, 0);
   Ok(0, take);
-  EXPECT_EQ(Run(1, take).outcome, Outcome::blocked);
+  EXPECT_EQ(Run(1, take).outcome, Outcome::waiting);
+  EXPECT_EQ(Resume(1, take).outcome, Outcome::blocked);
   Ok(0, Rollback());
-  EXPECT_EQ(Run(1, take).row_count, 1);
+  Result r = Resume(1, take);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.row_count, 1);
+  EXPECT_TRUE(r.committed);
+  EXPECT_EQ(db_.txns[1], TxnStatus::none);
+  EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 1))), I(0));
 }
 
 TEST_F(SqlTest, PlainSelectNeverBlocks) {
@@ -363,10 +433,25 @@ TEST_F(SqlTest, SelectForUpdateTakesExclusiveLocksOnMatchedRowsOnly) {
   Ok(0, ForUpdate(kSeats, {0}, Eq(0, 1)));
   EXPECT_EQ(db_.tables[kSeats].rows[0].exclusive, 0);
   EXPECT_EQ(db_.tables[kSeats].rows[1].exclusive, -1);
-  Result r = Run(1, ForUpdate(kSeats, {0}));
-  EXPECT_EQ(r.outcome, Outcome::blocked);
+  // Another FOR UPDATE of both rows waits at seat 1, its first target; it has not reached seat 2.
+  begin(db_, 1);
+  Statement all = ForUpdate(kSeats, {0});
+  Result r = Run(1, all);
+  EXPECT_EQ(r.outcome, Outcome::waiting);
   EXPECT_EQ(r.waits_for, std::vector<int>{0});
-  EXPECT_EQ(Run(1, ForUpdate(kSeats, {0}, Eq(0, 2))).outcome, Outcome::ok);
+  EXPECT_EQ(db_.tables[kSeats].rows[1].exclusive, -1);
+  EXPECT_EQ(db_.tables[kSeats].rows[1].marks, (std::vector<Mark>{{1, 1}}));
+  // So seat 2 is free for a third.
+  Result two = Run(2, ForUpdate(kSeats, {0}, Eq(0, 2)));
+  EXPECT_EQ(two.outcome, Outcome::ok);
+  EXPECT_EQ(two.rows, (std::vector<Row>{R({I(2)})}));
+  Ok(0, Commit());
+  Result rest = Resume(1, all);
+  EXPECT_EQ(rest.outcome, Outcome::ok);
+  EXPECT_EQ(rest.rows, (std::vector<Row>{R({I(1)}), R({I(2)})}));
+  EXPECT_EQ(rest.row_count, 2);
+  EXPECT_EQ(db_.tables[kSeats].rows[0].exclusive, 1);
+  EXPECT_EQ(db_.tables[kSeats].rows[1].exclusive, 1);
 }
 
 TEST_F(SqlTest, RetakingAHeldLockIsANoOp) {
@@ -442,19 +527,39 @@ TEST_F(SqlTest, SharedLocksCoexistAndConflictWithExclusive) {
   Ok(0, share);
   Ok(1, share);
   EXPECT_EQ(db_.tables[kSeats].rows[0].shared, (std::vector<int>{0, 1}));
+  const DbState shared = db_;
   Result x = Run(2, ForUpdate(kSeats, {0}, Eq(0, 1)));
-  EXPECT_EQ(x.outcome, Outcome::blocked);
+  EXPECT_EQ(x.outcome, Outcome::waiting);
   EXPECT_EQ(x.waits_for, (std::vector<int>{0, 1}));
+  db_ = shared;
   Result u = Run(2, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
+  EXPECT_EQ(u.outcome, Outcome::waiting);
   EXPECT_EQ(u.waits_for, (std::vector<int>{0, 1}));
+  // One sharer ending is not enough.
+  Ok(0, Commit());
+  Result still = Resume(2, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
+  EXPECT_EQ(still.outcome, Outcome::blocked);
+  EXPECT_EQ(still.waits_for, std::vector<int>{1});
+  Ok(1, Rollback());
+  EXPECT_EQ(Resume(2, Update(kSeats, {{1, Int(0)}}, Eq(0, 1))).row_count, 1);
+  EXPECT_EQ(db_.tables[kSeats].rows[0].exclusive, 2);
+  EXPECT_TRUE(db_.tables[kSeats].rows[0].shared.empty());
 }
 
-TEST_F(SqlTest, ExclusiveLockBlocksForShare) {
+TEST_F(SqlTest, ExclusiveLockMakesForShareWait) {
   begin(db_, 0);
   Ok(0, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
-  Result r = Run(1, ForUpdate(kSeats, {0}, Eq(0, 1), LockMode::for_share));
-  EXPECT_EQ(r.outcome, Outcome::blocked);
+  begin(db_, 1);
+  Statement share = ForUpdate(kSeats, {0, 1}, Eq(0, 1), LockMode::for_share);
+  Result r = Run(1, share);
+  EXPECT_EQ(r.outcome, Outcome::waiting);
   EXPECT_EQ(r.waits_for, std::vector<int>{0});
+  EXPECT_TRUE(db_.tables[kSeats].rows[0].shared.empty());
+  Ok(0, Commit());
+  Result done = Resume(1, share);
+  EXPECT_EQ(done.outcome, Outcome::ok);
+  EXPECT_EQ(done.rows, (std::vector<Row>{R({I(1), I(0)})})) << "the committed version";
+  EXPECT_EQ(db_.tables[kSeats].rows[0].shared, std::vector<int>{1});
 }
 
 TEST_F(SqlTest, SoleSharerUpgradesToExclusive) {
@@ -475,15 +580,24 @@ TEST_F(SqlTest, TwoSharersThatBothUpdateWaitOnEachOther) {
   Ok(1, share);
   Result a = Run(0, take);
   Result b = Run(1, take);
-  EXPECT_EQ(a.outcome, Outcome::blocked);
+  EXPECT_EQ(a.outcome, Outcome::waiting);
   EXPECT_EQ(a.waits_for, std::vector<int>{1});
-  EXPECT_EQ(b.outcome, Outcome::blocked);
+  EXPECT_EQ(b.outcome, Outcome::waiting);
   EXPECT_EQ(b.waits_for, std::vector<int>{0});
-  // The deadlock detector aborts one: the other proceeds.
+  EXPECT_EQ(WaitsFor(0, take), std::vector<int>{1});
+  EXPECT_EQ(WaitsFor(1, take), std::vector<int>{0});
+  // Both keep their shared locks while they wait.
+  EXPECT_EQ(db_.tables[kSeats].rows[0].shared, (std::vector<int>{0, 1}));
+  EXPECT_EQ(db_.tables[kSeats].rows[0].marks, (std::vector<Mark>{{0, 0}, {1, 0}}));
+  // The deadlock detector aborts one: its lock, mark and statement go; the other goes on.
   abort(db_, 1, TxnStatus::failed);
   EXPECT_EQ(db_.txns[1], TxnStatus::failed);
   EXPECT_EQ(db_.tables[kSeats].rows[0].shared, std::vector<int>{0});
-  EXPECT_EQ(Run(0, take).outcome, Outcome::ok);
+  EXPECT_EQ(db_.tables[kSeats].rows[0].marks, (std::vector<Mark>{{0, 0}}));
+  EXPECT_FALSE(db_.cursors[1].active);
+  Result go = Resume(0, take);
+  EXPECT_EQ(go.outcome, Outcome::ok);
+  EXPECT_EQ(go.row_count, 1);
   EXPECT_EQ(Run(1, Select(kSeats, {0})).sql_error, "in_failed_transaction");
 }
 
@@ -498,18 +612,29 @@ TEST_F(SqlTest, AbortAfterCrashRollsBackAndLeavesNoTransaction) {
   EXPECT_EQ(Run(1, Update(kSeats, {{1, Int(0)}}, Eq(0, 1))).outcome, Outcome::ok);
 }
 
-TEST_F(SqlTest, RowDeletedByAnOpenTransactionBlocksUntilItCommits) {
+TEST_F(SqlTest, RowDeletedByAnOpenTransactionMakesUpdatersWaitThenSkipIt) {
   begin(db_, 0);
   Ok(0, Delete(kSeats, Eq(0, 1)));
   Statement take = Update(kSeats, {{1, Int(0)}}, Eq(0, 1));
+  Statement drop = Delete(kSeats, Eq(0, 1));
   Result r = Run(1, take);
-  EXPECT_EQ(r.outcome, Outcome::blocked);
+  EXPECT_EQ(r.outcome, Outcome::waiting);
   EXPECT_EQ(r.waits_for, std::vector<int>{0});
-  EXPECT_EQ(Run(2, Delete(kSeats, Eq(0, 1))).waits_for, std::vector<int>{0});
+  Result d = Run(2, drop);
+  EXPECT_EQ(d.outcome, Outcome::waiting);
+  EXPECT_EQ(d.waits_for, std::vector<int>{0});
+  EXPECT_EQ(db_.tables[kSeats].rows[0].marks, (std::vector<Mark>{{1, 0}, {2, 0}}));
   Ok(0, Commit());
-  Result after = Run(1, take);
+  // The row and the marks on it are gone: both statements find nothing left to do.
+  EXPECT_EQ(db_.tables[kSeats].rows.size(), 1u);
+  Result after = Resume(1, take);
   EXPECT_EQ(after.outcome, Outcome::ok);
   EXPECT_EQ(after.row_count, 0);
+  EXPECT_TRUE(after.committed);
+  Result gone = Resume(2, drop);
+  EXPECT_EQ(gone.outcome, Outcome::ok);
+  EXPECT_EQ(gone.row_count, 0);
+  EXPECT_EQ(db_.txns, (std::vector<TxnStatus>{TxnStatus::none, TxnStatus::none, TxnStatus::none}));
 }
 
 TEST_F(SqlTest, SkipLockedForShareDoesNotSkipSharedRows) {
@@ -583,29 +708,44 @@ TEST_F(SqlTest, InsertWaitsOnAnUncommittedInsertThenFailsAfterItCommits) {
   begin(db_, 0);
   Ok(0, Insert(kSeats, {Int(3), Int(1), Int(0)}));
   begin(db_, 1);
-  Statement dup = Insert(kSeats, {Int(3), Int(2), Int(0)});
-  DbState before = db_;
-  Result r = Run(1, dup);
-  EXPECT_EQ(r.outcome, Outcome::blocked);
+  Statement dup = Insert(kSeats, {Int(3), Param(0), Int(0)});
+  const DbState before = db_;
+  Result r = Run(1, dup, {I(2)});
+  EXPECT_EQ(r.outcome, Outcome::waiting);
   EXPECT_EQ(r.waits_for, std::vector<int>{0});
-  EXPECT_EQ(db_, before);
+  // An INSERT that waits has inserted nothing: only its cursor is new.
+  EXPECT_EQ(db_.tables, before.tables);
+  EXPECT_EQ(db_.txns, before.txns);
+  EXPECT_TRUE(db_.cursors[1].active);
+  EXPECT_EQ(db_.cursors[1].params, std::vector<Value>{I(2)});
+  int table = -1;
+  Row row;
+  EXPECT_FALSE(waiting_row(db_, 1, table, row)) << "it waits on a key, not a row";
   EXPECT_EQ(WaitsFor(1, dup), std::vector<int>{0});
+  const DbState waiting = db_;
+  EXPECT_EQ(Resume(1, dup).outcome, Outcome::blocked);
+  EXPECT_EQ(db_, waiting);
   Ok(0, Commit());
-  Result retry = Run(1, dup);
+  Result retry = Resume(1, dup);
   EXPECT_EQ(retry.outcome, Outcome::error);
   EXPECT_EQ(retry.sql_error, "unique_violation");
   EXPECT_EQ(db_.txns[1], TxnStatus::failed);
+  EXPECT_FALSE(db_.cursors[1].active);
+  EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 3))), I(1));
 }
 
 TEST_F(SqlTest, InsertWaitsOnAnUncommittedInsertThenSucceedsAfterItRollsBack) {
   begin(db_, 0);
   Ok(0, Insert(kSeats, {Int(3), Int(1), Int(0)}));
   Statement dup = Insert(kSeats, {Int(3), Int(2), Int(0)});
-  EXPECT_EQ(Run(1, dup).outcome, Outcome::blocked);
+  EXPECT_EQ(Run(1, dup).outcome, Outcome::waiting);
+  EXPECT_EQ(db_.txns[1], TxnStatus::implicit);
   Ok(0, Rollback());
-  Result retry = Run(1, dup);
+  Result retry = Resume(1, dup);
   EXPECT_EQ(retry.outcome, Outcome::ok);
   EXPECT_EQ(retry.row_count, 1);
+  EXPECT_TRUE(retry.committed);
+  EXPECT_EQ(db_.txns[1], TxnStatus::none);
   EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 3))), I(2));
 }
 
@@ -614,10 +754,13 @@ TEST_F(SqlTest, InsertWaitsOnARowAnotherTransactionDeleted) {
   Ok(0, Delete(kSeats, Eq(0, 1)));
   Statement again = Insert(kSeats, {Int(1), Int(4), Int(0)});
   Result r = Run(1, again);
-  EXPECT_EQ(r.outcome, Outcome::blocked);
+  EXPECT_EQ(r.outcome, Outcome::waiting);
   EXPECT_EQ(r.waits_for, std::vector<int>{0});
+  EXPECT_EQ(Resume(1, again).outcome, Outcome::blocked);
   Ok(0, Commit());
-  EXPECT_EQ(Run(1, again).outcome, Outcome::ok);
+  Result done = Resume(1, again);
+  EXPECT_EQ(done.outcome, Outcome::ok);
+  EXPECT_EQ(done.row_count, 1);
   EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 1))), I(4));
 }
 
@@ -625,26 +768,58 @@ TEST_F(SqlTest, InsertWaitsOnAKeyAnotherTransactionMovedAway) {
   begin(db_, 0);
   Ok(0, Update(kSeats, {{0, Int(9)}}, Eq(0, 1)));
   Statement again = Insert(kSeats, {Int(1), Int(4), Int(0)});
-  EXPECT_EQ(Run(1, again).waits_for, std::vector<int>{0});
+  Result r = Run(1, again);
+  EXPECT_EQ(r.outcome, Outcome::waiting);
+  EXPECT_EQ(r.waits_for, std::vector<int>{0});
   // ... and on the key it moved to.
-  EXPECT_EQ(Run(1, Insert(kSeats, {Int(9), Int(4), Int(0)})).waits_for, std::vector<int>{0});
+  Statement moved = Insert(kSeats, {Int(9), Int(4), Int(0)});
+  Result m = Run(2, moved);
+  EXPECT_EQ(m.outcome, Outcome::waiting);
+  EXPECT_EQ(m.waits_for, std::vector<int>{0});
   Ok(0, Rollback());
-  EXPECT_EQ(Run(1, again).sql_error, "unique_violation");
+  // Key 1 is back; key 9 was never committed.
+  Result dup = Resume(1, again);
+  EXPECT_EQ(dup.outcome, Outcome::error);
+  EXPECT_EQ(dup.sql_error, "unique_violation");
+  EXPECT_EQ(db_.txns[1], TxnStatus::none) << "an autocommit statement leaves no transaction";
+  Result free = Resume(2, moved);
+  EXPECT_EQ(free.outcome, Outcome::ok);
+  EXPECT_EQ(free.row_count, 1);
+  EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 9))), I(4));
 }
 
-TEST_F(SqlTest, UpdateOfAKeyOntoAnUncommittedInsertWaits) {
+TEST_F(SqlTest, UpdateOfAKeyOntoAnUncommittedInsertWaitsHoldingItsRow) {
   begin(db_, 0);
   Ok(0, Insert(kSeats, {Int(3), Int(1), Int(0)}));
   Statement move = Update(kSeats, {{0, Int(3)}}, Eq(0, 1));
   Result r = Run(1, move);
-  EXPECT_EQ(r.outcome, Outcome::blocked);
+  EXPECT_EQ(r.outcome, Outcome::waiting);
   EXPECT_EQ(r.waits_for, std::vector<int>{0});
+  // It locked the row it moves (so others wait for it) but has not written it yet.
+  const RowRecord& seat1 = db_.tables[kSeats].rows[0];
+  EXPECT_EQ(seat1.exclusive, 1);
+  EXPECT_EQ(seat1.writer, -1);
+  EXPECT_EQ(seat1.marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_EQ(db_.cursors[1].done, 0);
+  begin(db_, 2);
+  Result other = Run(2, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
+  EXPECT_EQ(other.outcome, Outcome::waiting);
+  EXPECT_EQ(other.waits_for, std::vector<int>{1});
+  const DbState waiting = db_;
+  EXPECT_EQ(Resume(1, move).outcome, Outcome::blocked);
+  EXPECT_EQ(db_, waiting);
   Ok(0, Rollback());
-  EXPECT_EQ(Run(1, move).row_count, 1);
+  Result done = Resume(1, move);
+  EXPECT_EQ(done.outcome, Outcome::ok);
+  EXPECT_EQ(done.row_count, 1);
   EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 3))), I(1));
+  // The third statement's target moved to key 3 and fails its re-check `id = 1`.
+  Result skipped = Resume(2, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
+  EXPECT_EQ(skipped.outcome, Outcome::ok);
+  EXPECT_EQ(skipped.row_count, 0);
 }
 
-TEST_F(SqlTest, OnConflictDoNothing) {
+TEST_F(SqlTest, OnConflictDoNothingWaitsForAnOpenInsertThenInsertsNothing) {
   Result r = Run(0, Insert(kSeats, {Int(1), Int(0), Int(0)}, true));
   EXPECT_EQ(r.outcome, Outcome::ok);
   EXPECT_EQ(r.row_count, 0);
@@ -653,12 +828,14 @@ TEST_F(SqlTest, OnConflictDoNothing) {
   Ok(0, Insert(kSeats, {Int(3), Int(1), Int(0)}));
   Statement st = Insert(kSeats, {Int(3), Int(2), Int(0)}, true);
   Result w = Run(1, st);
-  EXPECT_EQ(w.outcome, Outcome::blocked);
+  EXPECT_EQ(w.outcome, Outcome::waiting);
   EXPECT_EQ(w.waits_for, std::vector<int>{0});
+  EXPECT_EQ(Resume(1, st).outcome, Outcome::blocked);
   Ok(0, Commit());
-  Result after = Run(1, st);
+  Result after = Resume(1, st);
   EXPECT_EQ(after.outcome, Outcome::ok);
   EXPECT_EQ(after.row_count, 0);
+  EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 3))), I(1));
   // A new key still needs room: seats is full at 3 rows.
   EXPECT_EQ(Run(1, Insert(kSeats, {Int(4), Int(2), Int(0)}, true)).message,
             "table 'seats' is full (max 3 rows)");
@@ -707,23 +884,29 @@ TEST_F(SqlTest, FullTableIsAModelError) {
   EXPECT_EQ(db_.tables[kBookings].rows.size(), 3u);
 }
 
-TEST_F(SqlTest, IntegerOverflowIsAModelErrorWithoutEffect) {
+TEST_F(SqlTest, IntegerOverflowIsAModelError) {
+  // A model error may leave a partial change behind (the interpreter discards the whole step):
+  // each statement starts from the same state.
   begin(db_, 0);
-  DbState before = db_;
+  const DbState start = db_;
   Result r = Run(0, Update(kSeats, {{1, Bin(Op::add, Col(1), Int(2147483647))}}, Eq(0, 1)));
   EXPECT_EQ(r.outcome, Outcome::model_error);
   EXPECT_EQ(r.message, "integer overflow in 1 + 2147483647");
-  EXPECT_EQ(db_, before);
+  db_ = start;
   EXPECT_EQ(
       Run(0, Select(kSeats, {0}, Bin(Op::eq, Bin(Op::mul, Col(1), Int(-2147483648LL)), Int(0))))
           .message,
       "integer overflow in 5 * -2147483648");
+  db_ = start;
   EXPECT_EQ(
       Run(0, Select(kSeats, {0}, Bin(Op::eq, Un(Op::neg, Param(0)), Int(0))), {I(-2147483648LL)})
           .message,
       "integer overflow in -(-2147483648)");
+  db_ = start;
   EXPECT_EQ(Run(0, Insert(kSeats, {Int(3), Param(0), Int(0)}), {I(3000000000LL)}).message,
             "integer overflow in column 'seats.available' (3000000000 is out of range)");
+  // A model error does not fail the transaction (the spec is wrong, not the SQL).
+  EXPECT_EQ(db_.txns[0], TxnStatus::open);
 }
 
 TEST_F(SqlTest, DivisionByZeroIsAModelError) {
@@ -961,9 +1144,9 @@ TEST_F(SqlTest, EncodeDecodeRoundTrips) {
   Ok(0, Insert(kBookings, {Int(1), Lit(Value::pid(0)), Lit(T("held"))}));
   Ok(1, ForUpdate(kSeats, {0}, Eq(0, 2), LockMode::for_share));
   Ok(2, ForUpdate(kSeats, {0}, Eq(0, 2), LockMode::for_share));
-  Ok(1, Delete(kBookings));                          // sees nothing
-  Run(2, Insert(kSeats, {Int(1), Int(0), Int(0)}));  // waits: still open
+  Ok(1, Delete(kBookings));  // sees nothing
   Ok(2, Insert(kSlots, {Int(1), Int(1), Null()}));
+  ASSERT_EQ(Run(2, Insert(kSeats, {Int(1), Int(0), Int(0)})).outcome, Outcome::waiting);
   abort(db_, 1, TxnStatus::failed);
   db_.canonicalize(pool_);
   BitWriter w;
@@ -975,6 +1158,7 @@ TEST_F(SqlTest, EncodeDecodeRoundTrips) {
   EXPECT_EQ(back, db_);
   EXPECT_EQ(back.txns,
             (std::vector<TxnStatus>{TxnStatus::open, TxnStatus::failed, TxnStatus::open}));
+  EXPECT_TRUE(back.cursors[2].active);
 }
 
 TEST_F(SqlTest, CanonicalizeDropsEmptySlots) {
@@ -1014,6 +1198,662 @@ TEST_F(SqlTest, BadIndexesAreModelErrorsNotCrashes) {
   EXPECT_EQ(Run(0, Select(kSeats, {7})).message, "column index 7 out of range");
   EXPECT_EQ(Run(0, Select(kSeats, {0}, Bin(Op::eq, Param(3), Int(1)))).message,
             "parameter index 3 out of range");
+}
+
+// --- READ COMMITTED step by step (spec-language.md §4.2-§4.4) ---
+//
+// test (id int primary key, value int) max 4 rows, rows (1, 10) and (2, 20). Three processes:
+// slots 0, 1, 2 are their connections ("T1", "T2", "T3"), slots 3, 4, 5 their orphans' (§4.3).
+
+constexpr int kTest = 0;
+constexpr int kProcesses = 3;
+constexpr int kTxnSlots = 6;
+
+Expr Value1Plus(int64_t n) { return Bin(Op::add, Col(1), Int(n)); }
+Expr ValueLess(int64_t n) { return Bin(Op::lt, Col(1), Int(n)); }
+
+class ReadCommittedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    schema_.tables.push_back(
+        {"test", {"id", "value"}, {ColumnType::int_, ColumnType::int_}, {0}, 4});
+    schema_.uses_now = true;
+    ASSERT_EQ(initial_state(schema_, {{R({I(1), I(10)}), R({I(2), I(20)})}}, kTxnSlots, pool_, db_),
+              "");
+  }
+
+  Context Ctx(int txn, int64_t now, const std::vector<Value>& params, bool keep_start = true) {
+    Context ctx;
+    ctx.txn = txn;
+    ctx.now = I(now);
+    ctx.params = params;
+    ctx.pool = &pool_;
+    ctx.keep_start = keep_start;
+    return ctx;
+  }
+
+  Result Run(int txn, const Statement& st, std::vector<Value> params = {}, int64_t now = 7,
+             int32_t pc = -1, bool keep_start = true) {
+    params_ = std::move(params);
+    return execute(db_, schema_, st, Ctx(txn, now, params_, keep_start), pc);
+  }
+
+  std::vector<Row> Ok(int txn, const Statement& st) {
+    Result r = Run(txn, st);
+    EXPECT_EQ(r.outcome, Outcome::ok) << r.message << r.sql_error;
+    return r.rows;
+  }
+
+  Result Resume(int txn, const Statement& st, bool orphan = false, int64_t now = 7) {
+    params_ = db_.cursors[static_cast<size_t>(txn)].params;
+    return resume(db_, schema_, st, Ctx(txn, now, params_), orphan);
+  }
+
+  std::vector<int> WaitsFor(int txn, const Statement& st) {
+    std::vector<Value> params = db_.cursors[static_cast<size_t>(txn)].params;
+    return waits_for(db_, schema_, st, Ctx(txn, 7, params));
+  }
+
+  // The record whose latest version (pending, else committed) has this id; nullptr if none.
+  const RowRecord* Rec(int64_t id) {
+    for (const RowRecord& r : db_.tables[kTest].rows) {
+      const std::optional<Row>& v = r.writer >= 0 ? r.pending : r.committed;
+      if (v && (*v)[0] == I(id)) return &r;
+    }
+    for (const RowRecord& r : db_.tables[kTest].rows)
+      if (r.committed && (*r.committed)[0] == I(id)) return &r;
+    return nullptr;
+  }
+
+  // The committed rows, by id.
+  std::vector<Row> Committed() {
+    DbState copy = db_;
+    copy.canonicalize(pool_);
+    std::vector<Row> out;
+    for (const RowRecord& r : copy.tables[kTest].rows)
+      if (r.committed) out.push_back(*r.committed);
+    std::sort(out.begin(), out.end(),
+              [&](const Row& a, const Row& b) { return compare_rows(a, b, &pool_) < 0; });
+    return out;
+  }
+
+  StringPool pool_;
+  Schema schema_;
+  DbState db_;
+  std::vector<Value> params_;
+};
+
+// T1: UPDATE value = 21 WHERE id = 2; T2: UPDATE value = value + 1 WHERE id = 1 OR id = 2
+// (locks and writes row 1, waits at row 2). Shared by schedules 1 and 4.
+Statement BothRows() {
+  return Update(kTest, {{1, Value1Plus(1)}}, Bin(Op::or_, Eq(0, 1), Eq(0, 2)));
+}
+
+TEST_F(ReadCommittedTest, Schedule1MultiRowUpdateAndSingleRowUpdateDeadlock) {
+  begin(db_, 0);
+  EXPECT_EQ(Run(0, Update(kTest, {{1, Int(21)}}, Eq(0, 2))).row_count, 1);
+  begin(db_, 1);
+  Statement both = BothRows();
+  Result t2 = Run(1, both);
+  ASSERT_EQ(t2.outcome, Outcome::waiting);
+  EXPECT_EQ(t2.waits_for, std::vector<int>{0});
+  // T2 holds row 1 (written) and waits at row 2.
+  EXPECT_EQ(Rec(1)->pending, R({I(1), I(11)}));
+  EXPECT_EQ(Rec(1)->writer, 1);
+  EXPECT_EQ(Rec(1)->exclusive, 1);
+  EXPECT_TRUE(Rec(1)->marks.empty());
+  EXPECT_EQ(Rec(2)->writer, 0);
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 1}}));
+  EXPECT_EQ(db_.cursors[1].done, 1);
+  Statement one = Update(kTest, {{1, Int(11)}}, Eq(0, 1));
+  Result t1 = Run(0, one);
+  ASSERT_EQ(t1.outcome, Outcome::waiting);
+  EXPECT_EQ(t1.waits_for, std::vector<int>{1});
+  EXPECT_EQ(Rec(1)->marks, (std::vector<Mark>{{0, 0}}));
+  // A cycle: each waits for the other.
+  EXPECT_EQ(WaitsFor(0, one), std::vector<int>{1});
+  EXPECT_EQ(WaitsFor(1, both), std::vector<int>{0});
+  std::vector<std::pair<int, int>> edges;
+  for (int w : WaitsFor(0, one)) edges.emplace_back(0, w);
+  for (int w : WaitsFor(1, both)) edges.emplace_back(1, w);
+  EXPECT_EQ(find_cycle(kTxnSlots, edges), (std::vector<int>{0, 1}));
+  int table = -1;
+  Row row;
+  ASSERT_TRUE(waiting_row(db_, 1, table, row));
+  EXPECT_EQ(row, R({I(2), I(20)}));
+  ASSERT_TRUE(waiting_row(db_, 0, table, row));
+  EXPECT_EQ(row, R({I(1), I(10)}));
+  EXPECT_EQ(Resume(0, one).outcome, Outcome::blocked);
+  EXPECT_EQ(Resume(1, both).outcome, Outcome::blocked);
+  // The detector aborts T1: T2 goes on with row 2's committed version.
+  abort(db_, 0, TxnStatus::failed);
+  Result rest = Resume(1, both);
+  EXPECT_EQ(rest.outcome, Outcome::ok);
+  EXPECT_EQ(rest.row_count, 2);
+  Result c = Run(1, Commit());
+  EXPECT_TRUE(c.committed);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(21)})}));
+}
+
+TEST_F(ReadCommittedTest, Schedule2DeleteWhereValueRechecksAndNeverSeesTheNewMatch) {
+  begin(db_, 0);
+  EXPECT_EQ(Run(0, Update(kTest, {{1, Value1Plus(10)}})).row_count, 2);
+  begin(db_, 1);
+  Statement del = Delete(kTest, Bin(Op::eq, Col(1), Int(20)));
+  Result w = Run(1, del);
+  ASSERT_EQ(w.outcome, Outcome::waiting);
+  EXPECT_EQ(w.waits_for, std::vector<int>{0});
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_TRUE(Rec(1)->marks.empty()) << "row 1 held 10 in the snapshot: not a target";
+  EXPECT_EQ(Resume(1, del).outcome, Outcome::blocked);
+  Ok(0, Commit());
+  // Row 2 is now 30 and fails the re-check; row 1 is now 20 but was never a target.
+  Result r = Resume(1, del);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.row_count, 0);
+  EXPECT_EQ(db_.txns[1], TxnStatus::open);
+  EXPECT_FALSE(holds_rows(db_, 1));
+  Ok(1, Commit());
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(20)}), R({I(2), I(30)})}));
+}
+
+TEST_F(ReadCommittedTest, Schedule3AutocommitUpdateUsesTheCommittedVersionAndNotTheNewRow) {
+  begin(db_, 0);
+  Ok(0, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+  Ok(0, Insert(kTest, {Int(3), Int(5)}));
+  Statement zero = Update(kTest, {{1, Int(0)}}, ValueLess(15));
+  Result w = Run(1, zero);
+  ASSERT_EQ(w.outcome, Outcome::waiting);
+  EXPECT_EQ(w.waits_for, std::vector<int>{0});
+  EXPECT_EQ(db_.txns[1], TxnStatus::implicit);
+  EXPECT_EQ(Rec(1)->marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_TRUE(Rec(2)->marks.empty());
+  EXPECT_TRUE(Rec(3)->marks.empty()) << "T1's insert is not in T2's snapshot";
+  EXPECT_EQ(Resume(1, zero).outcome, Outcome::blocked);
+  Ok(0, Commit());
+  Result r = Resume(1, zero);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.row_count, 1);
+  EXPECT_TRUE(r.committed);
+  EXPECT_EQ(db_.txns[1], TxnStatus::none);
+  EXPECT_EQ(db_.cursors[1], Cursor{});
+  EXPECT_FALSE(holds_rows(db_, 1));
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(0)}), R({I(2), I(20)}), R({I(3), I(5)})}));
+}
+
+TEST_F(ReadCommittedTest, Schedule4OrphanedStatementKeepsItsLockAndThirdWaitsForIt) {
+  begin(db_, 0);
+  Ok(0, Update(kTest, {{1, Int(21)}}, Eq(0, 2)));
+  begin(db_, 1);
+  Statement both = BothRows();
+  ASSERT_EQ(Run(1, both, {}, /*now=*/3, /*pc=*/5).outcome, Outcome::waiting);
+  db_.cursors[1].locals = {I(4)};
+  const Cursor moving = db_.cursors[1];
+  // T2 crashes while its statement waits: it goes on in T2's orphan slot.
+  const int orphan = kProcesses + 1;
+  move_slot(db_, 1, orphan);
+  EXPECT_EQ(Rec(1)->writer, orphan);
+  EXPECT_EQ(Rec(1)->exclusive, orphan);
+  EXPECT_EQ(Rec(1)->pending, R({I(1), I(11)}));
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{orphan, 1}}));
+  EXPECT_EQ(db_.cursors[orphan], moving);
+  EXPECT_EQ(db_.cursors[1], Cursor{});
+  EXPECT_EQ(db_.txns[orphan], TxnStatus::open);
+  EXPECT_EQ(db_.txns[1], TxnStatus::none);
+  EXPECT_EQ(db_.starts[orphan], 3);
+  EXPECT_EQ(db_.starts[1], -1);
+  EXPECT_TRUE(holds_rows(db_, orphan));
+  EXPECT_FALSE(holds_rows(db_, 1));
+  EXPECT_EQ(WaitsFor(orphan, both), std::vector<int>{0});
+  // A third transaction's UPDATE of row 1 waits for the orphan.
+  Statement third = Update(kTest, {{1, Int(0)}}, Eq(0, 1));
+  Result t3 = Run(2, third);
+  ASSERT_EQ(t3.outcome, Outcome::waiting);
+  EXPECT_EQ(t3.waits_for, std::vector<int>{orphan});
+  Ok(0, Commit());
+  EXPECT_EQ(Resume(2, third).waits_for, std::vector<int>{orphan});
+  // The orphan finishes; inside a transaction block, its transaction then rolls back.
+  Result o = Resume(orphan, both, /*orphan=*/true);
+  EXPECT_EQ(o.outcome, Outcome::ok);
+  EXPECT_EQ(o.row_count, 2);
+  EXPECT_FALSE(o.committed);
+  EXPECT_EQ(db_.txns[orphan], TxnStatus::none);
+  EXPECT_FALSE(holds_rows(db_, orphan));
+  EXPECT_EQ(db_.starts[orphan], -1);
+  Result done = Resume(2, third);
+  EXPECT_EQ(done.outcome, Outcome::ok);
+  EXPECT_EQ(done.row_count, 1);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(0)}), R({I(2), I(21)})}));
+}
+
+TEST_F(ReadCommittedTest, OrphanedAutocommitStatementCommitsWhenItFinishes) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 2)));
+  Statement all = Update(kTest, {{1, Value1Plus(1)}});
+  ASSERT_EQ(Run(1, all).outcome, Outcome::waiting);
+  move_slot(db_, 1, kProcesses + 1);
+  EXPECT_EQ(db_.txns[kProcesses + 1], TxnStatus::implicit);
+  Ok(0, Commit());
+  Result o = Resume(kProcesses + 1, all, /*orphan=*/true);
+  EXPECT_EQ(o.outcome, Outcome::ok);
+  EXPECT_TRUE(o.committed);
+  EXPECT_EQ(db_.txns[kProcesses + 1], TxnStatus::none);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(21)})}));
+}
+
+TEST_F(ReadCommittedTest, MultiRowUpdateHoldsRowOneWhileItWaitsAtRowTwo) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 2)));  // a lock, no write
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}});
+  inc.items = Items({0, 1});
+  Result w = Run(1, inc);
+  ASSERT_EQ(w.outcome, Outcome::waiting);
+  EXPECT_EQ(w.waits_for, std::vector<int>{0});
+  EXPECT_TRUE(w.rows.empty());
+  EXPECT_EQ(w.row_count, 0);
+  EXPECT_EQ(db_.cursors[1].done, 1);
+  EXPECT_EQ(db_.cursors[1].first, R({I(1), I(11)})) << "RETURNING's first row";
+  EXPECT_EQ(Rec(1)->writer, 1);
+  EXPECT_EQ(Rec(1)->exclusive, 1);
+  EXPECT_EQ(Rec(2)->exclusive, 0);
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 1}}));
+  // Others see row 1's committed version and wait for T2 to update it.
+  EXPECT_EQ(Ok(2, Select(kTest, {1}, Eq(0, 1))), (std::vector<Row>{R({I(10)})}));
+  Statement other = Update(kTest, {{1, Int(0)}}, Eq(0, 1));
+  Result o = Run(2, other);
+  ASSERT_EQ(o.outcome, Outcome::waiting);
+  EXPECT_EQ(o.waits_for, std::vector<int>{1});
+  Ok(0, Commit());
+  Result done = Resume(1, inc);
+  EXPECT_EQ(done.outcome, Outcome::ok);
+  EXPECT_EQ(done.rows, (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(21)})}));
+  EXPECT_EQ(done.row_count, 2);
+  EXPECT_TRUE(done.committed);
+  // Row 1 is 11 now, and still matches `id = 1`.
+  EXPECT_EQ(Resume(2, other).row_count, 1);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(0)}), R({I(2), I(21)})}));
+}
+
+TEST_F(ReadCommittedTest, ReturnedRowsAfterSeveralWaitsAreTheFirstAndTheLastStepsRows) {
+  Ok(2, Insert(kTest, {Int(3), Int(30)}));
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 2)));
+  begin(db_, 2);
+  Ok(2, ForUpdate(kTest, {0}, Eq(0, 3)));
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}});
+  inc.items = Items({0});
+  ASSERT_EQ(Run(1, inc).outcome, Outcome::waiting);
+  Ok(0, Commit());
+  Result second = Resume(1, inc);
+  ASSERT_EQ(second.outcome, Outcome::waiting);
+  EXPECT_EQ(second.waits_for, std::vector<int>{2});
+  EXPECT_EQ(db_.cursors[1].done, 2);
+  EXPECT_EQ(db_.cursors[1].first, R({I(1)}));
+  Ok(2, Rollback());
+  Result done = Resume(1, inc);
+  ASSERT_EQ(done.outcome, Outcome::ok);
+  EXPECT_EQ(done.row_count, 3);
+  EXPECT_EQ(done.rows, (std::vector<Row>{R({I(1)}), R({I(3)})}))
+      << "rows returned in earlier steps: only the first is kept";
+}
+
+TEST_F(ReadCommittedTest, TargetDeletedByACommittedTransactionIsSkipped) {
+  begin(db_, 0);
+  Ok(0, Delete(kTest, Eq(0, 2)));
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}});
+  inc.items = Items({0});
+  ASSERT_EQ(Run(1, inc).outcome, Outcome::waiting);
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 1}}));
+  Ok(0, Commit());
+  EXPECT_EQ(Rec(2), nullptr) << "the row went, and its mark with it";
+  Result r = Resume(1, inc);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.row_count, 1);
+  EXPECT_EQ(r.rows, (std::vector<Row>{R({I(1)})}));
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(11)})}));
+}
+
+TEST_F(ReadCommittedTest, TargetChangedNotToMatchIsSkippedAndRowChangedToMatchIsNoTarget) {
+  begin(db_, 0);
+  Ok(0, Update(kTest, {{1, Int(50)}}, Eq(0, 1)));
+  Ok(0, Update(kTest, {{1, Int(5)}}, Eq(0, 2)));
+  Statement low = Update(kTest, {{1, Int(-1)}}, ValueLess(15));
+  low.items = Items({0});
+  begin(db_, 1);
+  ASSERT_EQ(Run(1, low).outcome, Outcome::waiting);
+  EXPECT_EQ(Rec(1)->marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_TRUE(Rec(2)->marks.empty());
+  Ok(0, Commit());
+  Result r = Resume(1, low);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.row_count, 0);
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_FALSE(holds_rows(db_, 1));
+  // A later statement takes a new snapshot and sees row 2 match.
+  EXPECT_EQ(Ok(1, low), (std::vector<Row>{R({I(2)})}));
+  Ok(1, Commit());
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(50)}), R({I(2), I(-1)})}));
+}
+
+TEST_F(ReadCommittedTest, TargetUpdatedAfterTheSnapshotIsProcessedInItsLatestVersion) {
+  // The target is not locked when reached, but was updated after the snapshot: the committed
+  // update is what the statement reads.
+  Ok(2, Insert(kTest, {Int(3), Int(30)}));
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 1)));
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}}, ValueLess(100));
+  inc.items = Items({0, 1});
+  ASSERT_EQ(Run(1, inc).outcome, Outcome::waiting);
+  Ok(2, Update(kTest, {{1, Int(99)}}, Eq(0, 2)));   // still matches
+  Ok(2, Update(kTest, {{1, Int(100)}}, Eq(0, 3)));  // no longer matches
+  Ok(0, Commit());
+  Result r = Resume(1, inc);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.rows, (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(100)})}));
+  EXPECT_EQ(Committed(),
+            (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(100)}), R({I(3), I(100)})}));
+}
+
+TEST_F(ReadCommittedTest, LimitOneForUpdateMovesToTheNextTargetWhenTheRecheckFails) {
+  Statement next = ForUpdate(kTest, {0, 1}, ValueLess(100));
+  next.order_by = 0;
+  next.limit = Int(1);
+  begin(db_, 0);
+  Ok(0, Update(kTest, {{1, Int(100)}}, Eq(0, 1)));  // T1 claims row 1
+  begin(db_, 1);
+  Result w = Run(1, next);
+  ASSERT_EQ(w.outcome, Outcome::waiting);
+  EXPECT_EQ(w.waits_for, std::vector<int>{0});
+  EXPECT_EQ(Rec(1)->marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 1}}));
+  EXPECT_EQ(Rec(2)->exclusive, -1);
+  const DbState waiting = db_;
+  // T1 commits: row 1 fails `value < 100`, row 2 replaces it.
+  Ok(0, Commit());
+  Result r = Resume(1, next);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.rows, (std::vector<Row>{R({I(2), I(20)})}));
+  EXPECT_EQ(r.row_count, 1);
+  EXPECT_EQ(Rec(1)->exclusive, -1);
+  EXPECT_EQ(Rec(2)->exclusive, 1);
+  EXPECT_TRUE(Rec(1)->marks.empty());
+  EXPECT_TRUE(Rec(2)->marks.empty());
+  // T1 rolls back instead: row 1 passes, and row 2 is neither locked nor still marked.
+  db_ = waiting;
+  Ok(0, Rollback());
+  Result first = Resume(1, next);
+  EXPECT_EQ(first.outcome, Outcome::ok);
+  EXPECT_EQ(first.rows, (std::vector<Row>{R({I(1), I(10)})}));
+  EXPECT_EQ(Rec(1)->exclusive, 1);
+  EXPECT_EQ(Rec(2)->exclusive, -1);
+  EXPECT_TRUE(Rec(2)->marks.empty());
+}
+
+TEST_F(ReadCommittedTest, NowaitIsJudgedAtEachTargetWhenReached) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 2)));  // T1 holds row 2
+  Statement nowait = ForUpdate(kTest, {0}, std::nullopt, LockMode::for_update, WaitMode::nowait);
+  nowait.order_by = 0;
+  // LIMIT 1 stops before the locked row: no failure.
+  nowait.limit = Int(1);
+  begin(db_, 1);
+  Result a = Run(1, nowait);
+  EXPECT_EQ(a.outcome, Outcome::ok);
+  EXPECT_EQ(a.rows, (std::vector<Row>{R({I(1)})}));
+  EXPECT_EQ(Rec(1)->exclusive, 1);
+  // A locked row that is no target does not fail it either.
+  Statement low = ForUpdate(kTest, {0}, ValueLess(15), LockMode::for_update, WaitMode::nowait);
+  EXPECT_EQ(Run(1, low).outcome, Outcome::ok);
+  // Reaching row 2 fails, after row 1 was locked: the transaction aborts and lets row 1 go.
+  nowait.limit.reset();
+  Result b = Run(1, nowait);
+  EXPECT_EQ(b.outcome, Outcome::error);
+  EXPECT_EQ(b.sql_error, "lock_not_available");
+  EXPECT_EQ(db_.txns[1], TxnStatus::failed);
+  EXPECT_EQ(Rec(1)->exclusive, -1);
+  EXPECT_FALSE(db_.cursors[1].active);
+  // In autocommit the statement's earlier locks are rolled back too.
+  Result c = Run(2, nowait);
+  EXPECT_EQ(c.sql_error, "lock_not_available");
+  EXPECT_EQ(db_.txns[2], TxnStatus::none);
+  EXPECT_EQ(Rec(1)->exclusive, -1);
+  // Descending, row 2 comes first.
+  nowait.order_desc = true;
+  nowait.limit = Int(1);
+  EXPECT_EQ(Run(2, nowait).sql_error, "lock_not_available");
+}
+
+TEST_F(ReadCommittedTest, SkipLockedIsJudgedAtEachTargetWhenReached) {
+  Ok(2, Insert(kTest, {Int(3), Int(30)}));
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 2)));
+  Statement skip = ForUpdate(kTest, {0}, std::nullopt, LockMode::for_update, WaitMode::skip_locked);
+  skip.order_by = 0;
+  begin(db_, 1);
+  Result all = Run(1, skip);
+  EXPECT_EQ(all.outcome, Outcome::ok);
+  EXPECT_EQ(all.rows, (std::vector<Row>{R({I(1)}), R({I(3)})}));
+  EXPECT_EQ(all.row_count, 2);
+  EXPECT_EQ(Rec(2)->exclusive, 0);
+  EXPECT_TRUE(Rec(2)->marks.empty());
+  Ok(1, Rollback());
+  // A queue: LIMIT 1 counts only rows it locks; the skipped row does not count.
+  skip.limit = Int(1);
+  skip.order_desc = true;
+  begin(db_, 1);
+  EXPECT_EQ(Ok(1, skip), (std::vector<Row>{R({I(3)})}));
+  begin(db_, 2);
+  EXPECT_EQ(Ok(2, skip), (std::vector<Row>{R({I(1)})})) << "skips row 3 (T2) and row 2 (T1)";
+  Statement none = skip;
+  none.limit.reset();
+  EXPECT_EQ(Run(0, none).rows, (std::vector<Row>{R({I(2)})}))
+      << "its own lock is no reason to skip";
+}
+
+TEST_F(ReadCommittedTest, OrderByIsDecidedOnSnapshotValues) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 1)));
+  begin(db_, 1);
+  const DbState start = db_;
+  Statement by_value = ForUpdate(kTest, {0, 1});
+  by_value.order_by = 1;
+  ASSERT_EQ(Run(1, by_value).outcome, Outcome::waiting);
+  EXPECT_EQ(Rec(1)->marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 1}}));
+  // Row 1 moves past row 2 by value, after the snapshot.
+  Ok(0, Update(kTest, {{1, Int(30)}}, Eq(0, 1)));
+  Ok(0, Commit());
+  Result r = Resume(1, by_value);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.rows, (std::vector<Row>{R({I(1), I(30)}), R({I(2), I(20)})}))
+      << "snapshot order, latest versions";
+  // With LIMIT 1 the statement takes row 1, the first in the snapshot's order, now 30.
+  db_ = start;
+  by_value.limit = Int(1);
+  ASSERT_EQ(Run(1, by_value).outcome, Outcome::waiting);
+  Ok(0, Update(kTest, {{1, Int(30)}}, Eq(0, 1)));
+  Ok(0, Commit());
+  Result one = Resume(1, by_value);
+  EXPECT_EQ(one.outcome, Outcome::ok);
+  EXPECT_EQ(one.rows, (std::vector<Row>{R({I(1), I(30)})}));
+  EXPECT_EQ(Rec(1)->exclusive, 1);
+  EXPECT_EQ(Rec(2)->exclusive, -1);
+  // Descending, on snapshot values too: row 2 (20) before row 1 (10), whatever row 1 became.
+  db_ = start;
+  by_value.limit.reset();
+  by_value.order_desc = true;
+  ASSERT_EQ(Run(1, by_value).outcome, Outcome::waiting) << "row 2 locked, then row 1: T1 holds it";
+  EXPECT_EQ(db_.cursors[1].first, R({I(2), I(20)}));
+  Ok(0, Update(kTest, {{1, Int(99)}}, Eq(0, 1)));
+  Ok(0, Commit());
+  EXPECT_EQ(Resume(1, by_value).rows, (std::vector<Row>{R({I(2), I(20)}), R({I(1), I(99)})}));
+}
+
+TEST_F(ReadCommittedTest, MarksFollowARowThroughCommittedUpdatesAndGoWithItsDeletion) {
+  Ok(2, Insert(kTest, {Int(3), Int(30)}));
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 1)));
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}});
+  ASSERT_EQ(Run(1, inc).outcome, Outcome::waiting);
+  EXPECT_EQ(Rec(1)->marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 1}}));
+  EXPECT_EQ(Rec(3)->marks, (std::vector<Mark>{{1, 2}}));
+  // Rows 2 and 3 are only marked, not locked: another transaction may change them.
+  Ok(2, Update(kTest, {{1, Int(200)}}, Eq(0, 2)));
+  EXPECT_EQ(Rec(2)->committed, R({I(2), I(200)}));
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 1}}));
+  Ok(2, Update(kTest, {{0, Int(7)}}, Eq(0, 2)));  // a new key: still the same row
+  ASSERT_NE(Rec(7), nullptr);
+  EXPECT_EQ(Rec(7)->marks, (std::vector<Mark>{{1, 1}}));
+  Ok(2, Delete(kTest, Eq(0, 3)));
+  EXPECT_EQ(Rec(3), nullptr);
+  for (const RowRecord& r : db_.tables[kTest].rows)
+    for (const Mark& m : r.marks) EXPECT_NE(m.rank, 2);
+  Ok(0, Commit());
+  Result r = Resume(1, inc);
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.row_count, 2);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(11)}), R({I(7), I(201)})}));
+}
+
+TEST_F(ReadCommittedTest, AutocommitStatementThatWaitsRollsBackItsWritesWhenItFails) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 2)));
+  Statement shift = Update(kTest, {{0, Bin(Op::add, Col(0), Int(10))}});
+  ASSERT_EQ(Run(1, shift).outcome, Outcome::waiting);
+  EXPECT_EQ(db_.txns[1], TxnStatus::implicit);
+  EXPECT_EQ(Rec(11)->writer, 1);
+  EXPECT_EQ(Rec(11)->committed, R({I(1), I(10)}));
+  // T1 takes key 12 first: row 2 cannot move there.
+  Ok(0, Insert(kTest, {Int(12), Int(0)}));
+  Ok(0, Commit());
+  Result r = Resume(1, shift);
+  EXPECT_EQ(r.outcome, Outcome::error);
+  EXPECT_EQ(r.sql_error, "unique_violation");
+  EXPECT_FALSE(r.committed);
+  EXPECT_EQ(db_.txns[1], TxnStatus::none);
+  EXPECT_EQ(db_.cursors[1], Cursor{});
+  EXPECT_FALSE(holds_rows(db_, 1));
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(10)}), R({I(2), I(20)}), R({I(12), I(0)})}));
+}
+
+TEST_F(ReadCommittedTest, AbortOfAWaitingTransactionDropsItsStatementAndFreesItsRows) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 2)));
+  begin(db_, 1);
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}});
+  ASSERT_EQ(Run(1, inc).outcome, Outcome::waiting);
+  ASSERT_TRUE(holds_rows(db_, 1));
+  abort(db_, 1, TxnStatus::none);  // a crash that is not an orphan's, or a victim
+  EXPECT_FALSE(holds_rows(db_, 1));
+  EXPECT_EQ(db_.cursors[1], Cursor{});
+  EXPECT_TRUE(Rec(2)->marks.empty());
+  EXPECT_EQ(Rec(1)->committed, R({I(1), I(10)}));
+  EXPECT_FALSE(Rec(1)->pending.has_value());
+  EXPECT_EQ(Resume(1, inc).outcome, Outcome::model_error) << "no statement waits any more";
+}
+
+TEST_F(ReadCommittedTest, NowInSqlIsTheTransactionsStart) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 1)));  // clock 7: T1's start
+  EXPECT_EQ(db_.starts[0], 7);
+  begin(db_, 1);
+  Statement stamp2 = Update(kTest, {{1, Now()}}, Eq(0, 2));
+  EXPECT_EQ(Run(1, stamp2, {}, /*now=*/3).row_count, 1);
+  EXPECT_EQ(db_.starts[1], 3);
+  Statement stamp1 = Update(kTest, {{1, Now()}}, Eq(0, 1));
+  ASSERT_EQ(Run(1, stamp1, {}, /*now=*/9).outcome, Outcome::waiting);
+  Ok(0, Commit());
+  EXPECT_EQ(db_.starts[0], -1);
+  EXPECT_EQ(Resume(1, stamp1, false, /*now=*/12).row_count, 1);
+  EXPECT_EQ(Ok(1, Select(kTest, {1})), (std::vector<Row>{R({I(3)}), R({I(3)})}));
+  Ok(1, Commit());
+  EXPECT_EQ(db_.starts[1], -1);
+  // An autocommit statement that waits reads when it started.
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 1)));
+  ASSERT_EQ(Run(2, stamp1, {}, /*now=*/20).outcome, Outcome::waiting);
+  EXPECT_EQ(db_.starts[2], 20);
+  Ok(0, Rollback());
+  EXPECT_EQ(Resume(2, stamp1, false, /*now=*/25).row_count, 1);
+  EXPECT_EQ(db_.starts[2], -1);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(20)}), R({I(2), I(3)})}));
+  // Without keep_start each statement reads the step's clock.
+  begin(db_, 1);
+  EXPECT_EQ(Run(1, stamp1, {}, /*now=*/30, -1, /*keep_start=*/false).row_count, 1);
+  EXPECT_EQ(db_.starts[1], -1);
+  EXPECT_EQ(Run(1, stamp2, {}, /*now=*/31, -1, /*keep_start=*/false).row_count, 1);
+  Ok(1, Commit());
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(30)}), R({I(2), I(31)})}));
+}
+
+TEST_F(ReadCommittedTest, CanonicalizeRenumbersMarkRanksPerTransaction) {
+  Ok(2, Insert(kTest, {Int(3), Int(30)}));
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 2)));
+  Statement all = Update(kTest, {{1, Value1Plus(1)}});
+  ASSERT_EQ(Run(1, all).outcome, Outcome::waiting);  // did row 1 (rank 0)
+  Statement upper = Update(kTest, {{1, Int(0)}}, Bin(Op::ge, Col(0), Int(2)));
+  ASSERT_EQ(Run(2, upper).outcome, Outcome::waiting);
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 1}, {2, 0}}));
+  EXPECT_EQ(Rec(3)->marks, (std::vector<Mark>{{1, 2}, {2, 1}}));
+  db_.canonicalize(pool_);
+  EXPECT_EQ(Rec(2)->marks, (std::vector<Mark>{{1, 0}, {2, 0}}));
+  EXPECT_EQ(Rec(3)->marks, (std::vector<Mark>{{1, 1}, {2, 1}}));
+  // Gaps of any size give the same state.
+  DbState gappy = db_;
+  for (RowRecord& r : gappy.tables[kTest].rows)
+    for (Mark& m : r.marks) m.rank = m.rank * 5 + 3;
+  gappy.canonicalize(pool_);
+  EXPECT_EQ(gappy, db_);
+  // The renumbered statements go on as before.
+  Ok(0, Commit());
+  EXPECT_EQ(Resume(1, all).row_count, 3);
+  EXPECT_EQ(Resume(2, upper).row_count, 2);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(0)}), R({I(3), I(0)})}));
+}
+
+TEST_F(ReadCommittedTest, EncodeDecodeRoundTripsMarksCursorsAndStarts) {
+  begin(db_, 0);
+  Ok(0, Update(kTest, {{1, Int(21)}}, Eq(0, 2)));  // start 7
+  begin(db_, 1);
+  Statement both =
+      Update(kTest, {{1, Bin(Op::add, Col(1), Param(1))}}, Bin(Op::or_, Eq(0, 1), Eq(0, 2)));
+  both.items = Items({0, 1});
+  ASSERT_EQ(Run(1, both, {Value::pid(2), I(1), Value::null()}, /*now=*/3, /*pc=*/12).outcome,
+            Outcome::waiting);
+  db_.cursors[1].locals = {I(-4), Value::pid(1), Value::boolean(true), Value::null()};
+  move_slot(db_, 1, kProcesses + 1);
+  ASSERT_EQ(Run(2, Update(kTest, {{1, Int(0)}}, Eq(0, 1)), {}, /*now=*/5).outcome,
+            Outcome::waiting);
+  db_.canonicalize(pool_);
+  BitWriter w;
+  db_.encode(w, schema_, kTxnSlots, kProcesses);
+  std::string bytes = w.take();
+  BitReader r(bytes);
+  DbState back = DbState::decode(r, schema_, kTxnSlots, kProcesses);
+  EXPECT_TRUE(r.at_end());
+  EXPECT_EQ(back, db_);
+  EXPECT_EQ(back.txns,
+            (std::vector<TxnStatus>{TxnStatus::open, TxnStatus::none, TxnStatus::implicit,
+                                    TxnStatus::none, TxnStatus::open, TxnStatus::none}));
+  EXPECT_EQ(back.starts, (std::vector<int64_t>{7, -1, 5, -1, 3, -1}));
+  const Cursor& orphan = back.cursors[kProcesses + 1];
+  EXPECT_TRUE(orphan.active);
+  EXPECT_EQ(orphan.pc, 12);
+  EXPECT_EQ(orphan.params, (std::vector<Value>{Value::pid(2), I(1), Value::null()}));
+  EXPECT_EQ(orphan.done, 1);
+  EXPECT_EQ(orphan.first, R({I(1), I(11)}));
+  EXPECT_EQ(orphan.locals.size(), 4u);
+  EXPECT_EQ(back.cursors[2].pc, -1);
+  EXPECT_EQ(back.cursors[2].done, 0);
+  EXPECT_FALSE(back.cursors[2].first.has_value());
+  // The decoded state goes on like the original.
+  db_ = back;
+  Ok(0, Commit());
+  EXPECT_EQ(Resume(kProcesses + 1, both, /*orphan=*/true).row_count, 2);
+  EXPECT_EQ(Resume(2, Update(kTest, {{1, Int(0)}}, Eq(0, 1))).row_count, 1);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(0)}), R({I(2), I(21)})}));
 }
 
 }  // namespace
