@@ -1054,6 +1054,14 @@ Value Interpreter::eval_field(const ast::Expr& e, Frame& f) const {
   const ProcState& ps = f.s.procs[p.i];
   if (e.text == "done") return Value::boolean(ps.status == ProcStatus::done);
   if (e.text == "crashed") return Value::boolean(ps.status == ProcStatus::crashed);
+  if (e.text == "waiting") {
+    // Its SQL statement (or the orphaned one of its dropped connection) has started and waits.
+    if (!f.s.has_db) return Value::boolean(false);
+    const size_t n = f.s.procs.size(), q = static_cast<size_t>(p.i);
+    bool w = f.s.db.cursors[q].active ||
+             (n + q < f.s.db.cursors.size() && f.s.db.cursors[n + q].active);
+    return Value::boolean(w);
+  }
   const Group& g = spec_.groups[spec_.procs[p.i].group];
   for (size_t i = 0; i < g.local_names.size(); ++i)
     if (g.local_names[i] == e.text) return ps.locals[i];

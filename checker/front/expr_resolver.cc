@@ -450,7 +450,7 @@ StaticType Resolver::field(ast::Expr& e) {
     }
     return std::nullopt;
   }
-  if (e.text == "done" || e.text == "crashed") return Type::bool_;
+  if (e.text == "done" || e.text == "crashed" || e.text == "waiting") return Type::bool_;
   const ast::Process& p = spec_.processes[group];
   for (size_t i = 0; i < p.locals.size(); ++i) {
     if (p.locals[i].name == e.text) {
@@ -458,7 +458,7 @@ StaticType Resolver::field(ast::Expr& e) {
       return std::nullopt;
     }
   }
-  std::vector<std::string> names = {"done", "crashed"};
+  std::vector<std::string> names = {"done", "crashed", "waiting"};
   for (const ast::VarDecl& v : p.locals) names.push_back(v.name);
   error(e.loc, fmt::format("unknown local '{}' in process '{}'{}", e.text, p.name,
                            did_you_mean(e.text, names)));

@@ -269,8 +269,8 @@ void Resolver::check_process(int index) {
     if (v.init) expr(*v.init);
     if (is_builtin(v.name)) {
       error(v.loc, fmt::format("'{}' is a built-in variable and cannot be declared", v.name));
-    } else if (v.name == "crashed") {
-      error(v.loc, "'crashed' cannot name a local: it is a field of every process");
+    } else if (v.name == "crashed" || v.name == "waiting") {
+      error(v.loc, fmt::format("'{}' cannot name a local: it is a field of every process", v.name));
     } else if (auto it = locals_.find(v.name); it != locals_.end()) {
       error(v.loc, fmt::format("'{}' is already declared at line {}", v.name,
                                p.locals[it->second].loc.line));
