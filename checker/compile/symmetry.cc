@@ -228,8 +228,8 @@ std::string Symmetry::signature(const State& s, int m, int first, int count) con
                             std::find(r.shared.begin(), r.shared.end(), om) != r.shared.end();
         int mark = -1, orphan_mark = -1;
         for (const auto& mk : r.marks) {
-          if (mk.txn == m) mark = mk.rank;
-          if (mk.txn == om) orphan_mark = mk.rank;
+          if (mk.txn == m) mark = mk.rank * 2 + (mk.written ? 1 : 0);
+          if (mk.txn == om) orphan_mark = mk.rank * 2 + (mk.written ? 1 : 0);
         }
         auto holds_id = [&](const std::optional<sql::Row>& row) {
           return row && std::any_of(row->begin(), row->end(), [&](const Value& v) {

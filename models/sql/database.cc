@@ -93,6 +93,12 @@ bool limit_value(const Statement& st, const Context& ctx, int64_t& out, std::str
   return true;
 }
 
+bool written_mark(const RowRecord& r, int txn) {
+  for (const Mark& m : r.marks)
+    if (m.txn == txn) return m.written;
+  return false;
+}
+
 // The slot holding txn's next target (its lowest-ranked mark), or -1.
 int next_target(const TableState& table, int txn) {
   int best = -1, rank = 0;
@@ -141,6 +147,27 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
     if (i < 0) break;
     RowRecord& r = table.rows[static_cast<size_t>(i)];
     holders.clear();
+    if (written_mark(r, txn)) {
+      // Its new version is written: only the key check is left.
+      std::vector<char> skip(table.rows.size(), 0);
+      skip[static_cast<size_t>(i)] = 1;
+      std::vector<int> writers;
+      KeyState k = find_key(table, ts, *r.pending, txn, skip, ctx.pool, writers);
+      if (k == KeyState::exists) return sql_error("unique_violation");
+      if (k == KeyState::wait)
+        return waiting(std::move(writers), resuming && !changed ? Outcome::blocked : Outcome::waiting);
+      Row out;
+      if (returns_rows(st) && !project(ts, st.items, *r.pending, out, error))
+        return model_error(error);
+      drop_marks(r, txn);
+      changed = true;
+      ++cur.done;
+      if (returns_rows(st)) {
+        if (!cur.first) cur.first = out;
+        returned.push_back(std::move(out));
+      }
+      continue;
+    }
     if (lock_conflicts(r, txn, need, &holders)) {
       if (st.wait == WaitMode::nowait) return sql_error("lock_not_available");
       if (st.wait == WaitMode::skip_locked) {
@@ -184,11 +211,14 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
           KeyState k = find_key(table, ts, row, txn, skip, ctx.pool, writers);
           if (k == KeyState::exists) return sql_error("unique_violation");
           if (k == KeyState::wait) {
-            bool locked = r.exclusive == txn;
+            // PostgreSQL has written the new version when its unique check waits: the row is
+            // this transaction's now (others' INSERTs of the old key wait for it, §4.4).
+            r.pending = std::move(row);
+            r.writer = txn;
             lock_row(r, txn, LockNeed::exclusive);
-            changed = changed || !locked;
-            return waiting(std::move(writers),
-                           resuming && !changed ? Outcome::blocked : Outcome::waiting);
+            for (Mark& m : r.marks)
+              if (m.txn == txn) m.written = true;
+            return waiting(std::move(writers), Outcome::waiting);
           }
         }
         if (returns_rows(st) && !project(ts, st.items, row, out, error)) return model_error(error);
@@ -472,6 +502,7 @@ bool waiting_row(const DbState& db, int txn, int& table, Row& row) {
     int i = next_target(db.tables[t], txn);
     if (i < 0) continue;
     const RowRecord& r = db.tables[t].rows[static_cast<size_t>(i)];
+    if (written_mark(r, txn)) return false;  // it waits on a key, not on this row
     const Row* v = r.committed ? &*r.committed : r.pending ? &*r.pending : nullptr;
     if (v == nullptr) return false;
     table = static_cast<int>(t);

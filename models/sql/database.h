@@ -31,6 +31,10 @@ namespace lockcheck::sql {
 struct Mark {
   int txn = -1;
   int rank = 0;
+  // The statement already wrote this row (an UPDATE that moved its key) and waits for another
+  // transaction's write of the new key, as PostgreSQL's unique index check does after the heap
+  // update; going on re-checks only the key.
+  bool written = false;
   friend bool operator==(const Mark&, const Mark&) = default;
   friend auto operator<=>(const Mark&, const Mark&) = default;
 };

@@ -788,19 +788,30 @@ TEST_F(SqlTest, InsertWaitsOnAKeyAnotherTransactionMovedAway) {
   EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 9))), I(4));
 }
 
-TEST_F(SqlTest, UpdateOfAKeyOntoAnUncommittedInsertWaitsHoldingItsRow) {
+TEST_F(SqlTest, UpdateOfAKeyOntoAnUncommittedInsertWritesItsRowThenWaits) {
   begin(db_, 0);
   Ok(0, Insert(kSeats, {Int(3), Int(1), Int(0)}));
   Statement move = Update(kSeats, {{0, Int(3)}}, Eq(0, 1));
   Result r = Run(1, move);
   EXPECT_EQ(r.outcome, Outcome::waiting);
   EXPECT_EQ(r.waits_for, std::vector<int>{0});
-  // It locked the row it moves (so others wait for it) but has not written it yet.
+  // As PostgreSQL, it has written the new version (key 3) before its unique check waits: the
+  // row is its own now, so an INSERT of the old key 1 waits for it too (§4.4).
   const RowRecord& seat1 = db_.tables[kSeats].rows[0];
   EXPECT_EQ(seat1.exclusive, 1);
-  EXPECT_EQ(seat1.writer, -1);
-  EXPECT_EQ(seat1.marks, (std::vector<Mark>{{1, 0}}));
+  EXPECT_EQ(seat1.writer, 1);
+  ASSERT_TRUE(seat1.pending.has_value());
+  EXPECT_EQ((*seat1.pending)[0], Int(3).literal);
+  EXPECT_EQ(seat1.marks, (std::vector<Mark>{{1, 0, true}}));
   EXPECT_EQ(db_.cursors[1].done, 0);
+  {
+    DbState copy = db_;
+    std::swap(copy, db_);
+    Result old_key = Run(2, Insert(kSeats, {Int(1), Int(9), Int(0)}));
+    EXPECT_EQ(old_key.outcome, Outcome::waiting);
+    EXPECT_EQ(old_key.waits_for, std::vector<int>{1});
+    std::swap(copy, db_);
+  }
   begin(db_, 2);
   Result other = Run(2, Update(kSeats, {{1, Int(0)}}, Eq(0, 1)));
   EXPECT_EQ(other.outcome, Outcome::waiting);

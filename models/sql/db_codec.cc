@@ -76,7 +76,7 @@ void DbState::canonicalize(const StringPool& pool) {
     for (RowRecord& r : table.rows) {
       std::sort(r.shared.begin(), r.shared.end());
       for (const Mark& m : r.marks) {
-        ranks.emplace(std::make_pair(m.txn, m.rank), 0);
+        ranks.emplace(std::make_pair(m.txn, m.rank), 0);  // `written` rides along
         any_marks = true;
       }
     }
@@ -135,6 +135,7 @@ void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processe
         check_slot(m.txn, slots);
         w.bounded(static_cast<uint64_t>(static_cast<int64_t>(m.txn)), slot_bits);
         w.var(static_cast<uint64_t>(m.rank));
+        w.bit(m.written);
       }
     }
   }
@@ -190,6 +191,7 @@ DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int proce
         Mark mark;
         mark.txn = static_cast<int>(r.bits(slot_bits));
         mark.rank = static_cast<int>(r.var());
+        mark.written = r.bit();
         rec.marks.push_back(mark);
       }
       db.tables[t].rows.push_back(std::move(rec));

@@ -122,7 +122,7 @@ class Evaluator {
     if (v.type != Type::int_) {
       return fail(fmt::format("cannot apply unary - to {}", type_name(v.type)));
     }
-    if (!in_int_range(-v.i) || v.i == INT64_MIN) {
+    if (v.i == INT64_MIN || !in_int_range(-v.i)) {
       return fail(fmt::format("integer overflow in -({})", v.i));
     }
     out = Value::integer(-v.i);

@@ -64,8 +64,10 @@ TEST(Limits, MaxMemoryStopsWithExit3) {
 #if !LOCKCHECK_SANITIZED
   // The limit counts the engine's own structures; the process also holds the program, the
   // interpreter's scratch states and the allocator's slack. Measured: 10.7 MiB at 8M, 20 MiB at
-  // 16M, 1.0x-1.3x the limit at 256M and more (docs/hardening.md).
-  EXPECT_LT(run.max_rss_bytes, 16ull << 20) << run.describe();
+  // 16M, 1.0x-1.3x the limit at 256M and more (docs/hardening.md); since the binary links libpq
+  // and hiredis (replays on real servers), their shared libraries add about 7 MiB of resident
+  // pages at start-up (18.2 MiB at 8M).
+  EXPECT_LT(run.max_rss_bytes, 24ull << 20) << run.describe();
 #endif
 }
 
