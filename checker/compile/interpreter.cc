@@ -315,6 +315,17 @@ std::vector<int> Interpreter::statement_waits_for(const State& s, int txn, const
   return sql::waits_for(s.db, spec_.schema, l.stmt, ctx);
 }
 
+bool Interpreter::still_waits(const State& s, int txn) const {
+  if (!s.has_db || static_cast<size_t>(txn) >= s.db.cursors.size()) return false;
+  const sql::Cursor& cur = s.db.cursors[static_cast<size_t>(txn)];
+  if (!cur.active) return false;
+  const size_t n = spec_.procs.size();
+  const size_t p = static_cast<size_t>(txn) % std::max<size_t>(n, 1);
+  const Program& prog = spec_.groups[spec_.procs[p].group].program;
+  const Instr& in = prog.code[static_cast<size_t>(cur.pc)];
+  return sql::still_waits(s.db, spec_.lowered(in.stmt->sql.get()).stmt, txn);
+}
+
 std::vector<int> Interpreter::orphan_waits_for(const State& s, int p) const {
   const size_t slot = s.procs.size() + static_cast<size_t>(p);
   if (!s.has_db || slot >= s.db.cursors.size() || !s.db.cursors[slot].active) return {};

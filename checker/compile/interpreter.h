@@ -82,6 +82,8 @@ class Interpreter {
                           bool describe = false) const;
   // Whether process p's orphaned statement waits, and for whom (empty: it could go on).
   std::vector<int> orphan_waits_for(const State& s, int p) const;
+  // A cheap test that slot txn's waiting statement still waits where it waits (no step then).
+  bool still_waits(const State& s, int txn) const;
   // "client[2]", or "client[2] (orphaned statement)" for slot processes + 1.
   std::string connection_name(int txn) const;
   // Whether process p's next step would block, and on what, without running it: a cheap check

@@ -185,6 +185,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
   // Process steps.
   for (size_t p = 0; p < s.procs.size(); ++p) {
     if (s.procs[p].status != ProcStatus::running) continue;
+    if (interp_.still_waits(s, static_cast<int>(p))) continue;  // blocked: no step, no copy
     State& next = scratch.copy_for_step(s, static_cast<int>(p), !symmetry_.active());
     StepOutcome o = interp_.step(next, static_cast<int>(p));
     engine::Choice c = make_choice(kStep, 0, static_cast<uint32_t>(p));
@@ -199,6 +200,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
   if (s.has_db && s.db.cursors.size() > s.procs.size()) {
     for (size_t p = 0; p < s.procs.size(); ++p) {
       if (!s.db.cursors[s.procs.size() + p].active) continue;
+      if (interp_.still_waits(s, static_cast<int>(s.procs.size() + p))) continue;
       State& next = scratch.copy_of(s);
       StepOutcome o = interp_.orphan_step(next, static_cast<int>(p));
       engine::Choice c = make_choice(kOrphan, 0, static_cast<uint32_t>(p));

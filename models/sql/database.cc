@@ -512,6 +512,17 @@ bool waiting_row(const DbState& db, int txn, int& table, Row& row) {
   return false;
 }
 
+bool still_waits(const DbState& db, const Statement& st, int txn) {
+  if (!has_targets(st) || st.wait != WaitMode::wait || st.table < 0 ||
+      static_cast<size_t>(st.table) >= db.tables.size())
+    return false;
+  const TableState& table = db.tables[static_cast<size_t>(st.table)];
+  const int i = next_target(table, txn);
+  if (i < 0) return false;
+  const RowRecord& r = table.rows[static_cast<size_t>(i)];
+  return !written_mark(r, txn) && lock_conflicts(r, txn, lock_need(st), nullptr);
+}
+
 bool holds_rows(const DbState& db, int txn) {
   for (const TableState& table : db.tables)
     for (const RowRecord& r : table.rows)

@@ -143,6 +143,9 @@ std::vector<int> waits_for(const DbState& db, const Schema& schema, const Statem
 // row's latest committed version, or the pending one of a row another transaction inserted.
 // False for a statement waiting on a key (INSERT) or not waiting.
 bool waiting_row(const DbState& db, int txn, int& table, Row& row);
+// A cheap test that txn's waiting statement `st` would still wait where it waits (its next
+// target is locked in a conflicting mode): then resume() is `blocked`. False means "maybe not".
+bool still_waits(const DbState& db, const Statement& st, int txn);
 // Whether slot `txn` holds a row lock or an uncommitted version.
 bool holds_rows(const DbState& db, int txn);
 // A scalar subquery over committed data only (for properties): the first column of the first row,

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
+#include <boost/container/small_vector.hpp>
 #include <stdexcept>
 
 #include "models/sql/database.h"
@@ -68,33 +68,25 @@ void check_slot(int txn, int slots) {
 }  // namespace
 
 void DbState::canonicalize(const StringPool& pool) {
-  // Ranks only order one statement's targets: renumber them 0, 1, ... per transaction.
-  std::map<std::pair<int, int>, int> ranks;
-  bool any_marks = false;
+  // Ranks only order one statement's targets: renumber them 0, 1, ... per transaction (a
+  // statement's marks are all in its one table, so this is per table).
   for (TableState& table : tables) {
     drop_empty_slots(table);
+    boost::container::small_vector<Mark*, 16> marks;
     for (RowRecord& r : table.rows) {
       std::sort(r.shared.begin(), r.shared.end());
-      for (const Mark& m : r.marks) {
-        ranks.emplace(std::make_pair(m.txn, m.rank), 0);  // `written` rides along
-        any_marks = true;
-      }
+      for (Mark& m : r.marks) marks.push_back(&m);
     }
-  }
-  if (any_marks) {
-    int txn = -2, next = 0;
-    for (auto& [key, dense] : ranks) {
-      if (key.first != txn) {
-        txn = key.first;
-        next = 0;
-      }
-      dense = next++;
+    if (marks.empty()) continue;
+    std::sort(marks.begin(), marks.end(), [](const Mark* x, const Mark* y) {
+      return x->txn != y->txn ? x->txn < y->txn : x->rank < y->rank;
+    });
+    for (size_t k = 0, next = 0; k < marks.size(); ++k) {
+      if (k > 0 && marks[k]->txn != marks[k - 1]->txn) next = 0;
+      marks[k]->rank = static_cast<int>(next++);
     }
-    for (TableState& table : tables)
-      for (RowRecord& r : table.rows) {
-        for (Mark& m : r.marks) m.rank = ranks[{m.txn, m.rank}];
-        std::sort(r.marks.begin(), r.marks.end());
-      }
+    for (RowRecord& r : table.rows)
+      if (r.marks.size() > 1) std::sort(r.marks.begin(), r.marks.end());
   }
   for (TableState& table : tables) {
     auto less = [&](const RowRecord& a, const RowRecord& b) {
