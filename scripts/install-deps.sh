@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build libboost-graph-dev libcli11-dev libfmt-dev nlohmann-json3-dev
-          libjemalloc-dev
+          libjemalloc-dev libpq-dev libhiredis-dev pkg-config
           libgtest-dev libbenchmark-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium clang libclang-rt-14-dev)
+  # The conformance tests start a private PostgreSQL 15 and Redis 7 (scripts/private-servers.sh).
+  packages+=(postgresql-15 redis-server)
   # Node.js may come from elsewhere (its own npm inside); install Debian's only when missing.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)

@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
 jobs=$(nproc)
+# The conformance tests' private servers are stopped by ctest's fixture; should ctest itself be
+# killed, stop them here too (only those of this checkout's build folders).
+stop_servers() {
+  for dir in /tmp/lockcheck-servers-*; do
+    [[ -f $dir/env ]] && bash scripts/private-servers.sh stop "$dir" >/dev/null 2>&1 || true
+  done
+}
+trap stop_servers EXIT
 
 cmake --preset release -DLOCKCHECK_TESTS=ON >/dev/null
 cmake --build --preset release -j "$jobs"

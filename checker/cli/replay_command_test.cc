@@ -185,3 +185,23 @@ TEST_F(ReplayTest, FilesThatCannotBeRead) {
 
 }  // namespace
 }  // namespace lockcheck::cli
+
+namespace lockcheck::cli {
+namespace {
+
+// Replays on real servers are tested against a private PostgreSQL and Redis in
+// tests/conformance/; here only what needs no server: the usage errors and exit status 3.
+TEST_F(ReplayTest, OnServersAnUnreachableServerIsExitThreeAndAMissingOneIsUsage) {
+  std::string json = report({kLease}, "servers.json");
+  EXPECT_EQ(run_cli({"replay", kLease, json, "--postgres", "host=/nonexistent-lockcheck dbname=x",
+                     "--redis", "unix:///nonexistent-lockcheck/redis.sock"}),
+            3);
+  EXPECT_NE(err_.str().find("cannot connect to PostgreSQL"), std::string::npos) << err_.str();
+  // The spec has a database and Redis: both servers are needed.
+  EXPECT_EQ(run_cli({"replay", kLease, json, "--redis", "unix:///nonexistent/redis.sock"}), 2);
+  EXPECT_NE(err_.str().find("the spec has a database: give --postgres CONNINFO"), std::string::npos)
+      << err_.str();
+}
+
+}  // namespace
+}  // namespace lockcheck::cli
