@@ -243,8 +243,8 @@ TEST(PartialOrderRandomTest, SameVerdictsAsThePlainSearchOnRandomSpecs) {
   constexpr uint32_t kSpecs = LOCKCHECK_RANDOM_SPECS;
   int reduced_somewhere = 0, checked = 0;
   for (uint32_t seed = 1; seed <= kSpecs; ++seed) {
-    std::string source = seed <= kSpecs * 3 / 5 ? SpecGenerator(seed).spec()
-                                                : SpecGenerator(seed).narrow_spec();
+    std::string source =
+        seed <= kSpecs * 3 / 5 ? SpecGenerator(seed).spec() : SpecGenerator(seed).narrow_spec();
     compile::CheckOptions plain;
     plain.symmetry = false;
     plain.por = false;

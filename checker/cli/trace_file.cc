@@ -15,9 +15,9 @@ using nlohmann::json;
 constexpr int kSchema = 1;
 
 std::optional<trace::StepKind> step_kind(const std::string& name) {
-  for (trace::StepKind k : {trace::StepKind::statement, trace::StepKind::tick,
-                            trace::StepKind::fault, trace::StepKind::abort,
-                            trace::StepKind::orphan}) {
+  for (trace::StepKind k :
+       {trace::StepKind::statement, trace::StepKind::tick, trace::StepKind::fault,
+        trace::StepKind::abort, trace::StepKind::orphan}) {
     if (name == trace::step_kind_name(k)) return k;
   }
   return std::nullopt;

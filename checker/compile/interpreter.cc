@@ -64,8 +64,8 @@ struct Interpreter::Frame {
   int proc = -1;             // the acting process; -1 while evaluating a property
   std::vector<Value> bound;  // quantifier variables, outermost first
   int budget = kMaxLocalInstructions;
-  int txn = -1;           // the transaction slot, when not the process's own (an orphan)
-  bool orphan = false;    // an orphaned statement of a crashed process runs
+  int txn = -1;         // the transaction slot, when not the process's own (an orphan)
+  bool orphan = false;  // an orphaned statement of a crashed process runs
   bool in_atomic = false;
   bool victim = false;    // the first SQL interaction fails with deadlock_detected
   bool describe = false;  // build result texts (traces only: the search does not need them)
@@ -88,8 +88,8 @@ bool Interpreter::initial(State& out, ModelError& error) const {
     }
     out.has_db = spec_.has_db;
     if (spec_.has_db) {
-      std::string message =
-          sql::initial_state(spec_.schema, spec_.initial_rows, spec_.txn_slots(), spec_.pool, out.db);
+      std::string message = sql::initial_state(spec_.schema, spec_.initial_rows, spec_.txn_slots(),
+                                               spec_.pool, out.db);
       if (!message.empty()) fail(message);
     }
     out.nodes.resize(spec_.node_names.size());
@@ -573,7 +573,8 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
     return;
   }
   if (f.describe && r.outcome != sql::Outcome::model_error) {
-    Interaction* rec = record(resume ? Interaction::Kind::sql_resume : Interaction::Kind::sql_start);
+    Interaction* rec =
+        record(resume ? Interaction::Kind::sql_resume : Interaction::Kind::sql_start);
     rec->stmt = &l.stmt;
     rec->params.assign(params.begin(), params.end());
     rec->now = ctx.now;
@@ -625,9 +626,9 @@ std::string Interpreter::waiting_text(const sql::Result& r) const {
     who += connection_name(t);
   }
   return fmt::format("waits for {}{}", who,
-                     r.row_count > 0 ? fmt::format(" ({} row{} done)", r.row_count,
-                                                   r.row_count == 1 ? "" : "s")
-                                     : "");
+                     r.row_count > 0
+                         ? fmt::format(" ({} row{} done)", r.row_count, r.row_count == 1 ? "" : "s")
+                         : "");
 }
 
 std::string Interpreter::connection_name(int txn) const {
@@ -1069,8 +1070,8 @@ Value Interpreter::eval_field(const ast::Expr& e, Frame& f) const {
     // Its SQL statement (or the orphaned one of its dropped connection) has started and waits.
     if (!f.s.has_db) return Value::boolean(false);
     const size_t n = f.s.procs.size(), q = static_cast<size_t>(p.i);
-    bool w = f.s.db.cursors[q].active ||
-             (n + q < f.s.db.cursors.size() && f.s.db.cursors[n + q].active);
+    bool w =
+        f.s.db.cursors[q].active || (n + q < f.s.db.cursors.size() && f.s.db.cursors[n + q].active);
     return Value::boolean(w);
   }
   const Group& g = spec_.groups[spec_.procs[p.i].group];

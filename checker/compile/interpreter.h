@@ -45,7 +45,7 @@ struct Interaction {
   std::vector<sql::Row> rows;  // rows returned (RETURNING / SELECT), first ones at least
   int64_t row_count = 0;
   bool found = false;
-  std::string sql_error;  // "" or unique_violation, deadlock_detected, ...
+  std::string sql_error;   // "" or unique_violation, deadlock_detected, ...
   bool committed = false;  // COMMIT
   // Redis
   int node = -1;
@@ -57,10 +57,10 @@ struct StepOutcome {
   StepStatus status = StepStatus::ran;
   ModelError error;  // failed
   BlockReason blocked_on = BlockReason::none;
-  std::vector<int> waits_for;  // blocked on SQL: the transactions it waits on
-  int line = 0;                // the interaction's source line
-  std::string text;            // the interaction's text
-  std::string result;          // what it returned, for traces
+  std::vector<int> waits_for;             // blocked on SQL: the transactions it waits on
+  int line = 0;                           // the interaction's source line
+  std::string text;                       // the interaction's text
+  std::string result;                     // what it returned, for traces
   std::vector<Interaction> interactions;  // with `describe`: every store interaction, in order
   bool waiting = false;  // the step left a SQL statement waiting for a lock (§4.3)
 };

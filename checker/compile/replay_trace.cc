@@ -237,8 +237,8 @@ std::optional<EnabledTransition> match_step(const SpecModel& model, const State&
     case trace::StepKind::orphan:
       for (const EnabledTransition* t : mine)
         if (t->event.line == step.line) return *t;
-      error = fmt::format("{} has no orphaned statement at line {} that can go on here",
-                          step.actor, step.line);
+      error = fmt::format("{} has no orphaned statement at line {} that can go on here", step.actor,
+                          step.line);
       return std::nullopt;
     case trace::StepKind::abort: {
       if (!mine.empty()) return *mine.front();

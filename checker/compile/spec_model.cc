@@ -115,8 +115,7 @@ std::string SpecModel::store(State& s) const {
 
 engine::Choice SpecModel::rename(engine::Choice c, const std::vector<int>& tau) const {
   uint32_t b = choice_b(c);
-  bool process = choice_kind(c) == kStep || choice_kind(c) == kAbort ||
-                 choice_kind(c) == kOrphan ||
+  bool process = choice_kind(c) == kStep || choice_kind(c) == kAbort || choice_kind(c) == kOrphan ||
                  (choice_kind(c) == kFault && choice_a(c) < spec_.faults.size() &&
                   spec_.faults[choice_a(c)].target == FaultTarget::process_crash);
   if (!process) return c;
@@ -319,8 +318,7 @@ bool SpecModel::apply(const State& s, engine::Choice c, Event& out) const {
       out.line = o.line;
       out.text = o.text;
       out.result = victim ? "aborted by the deadlock detector: " + o.result : o.result;
-      if (orphan && !victim)
-        out.result = "the crashed client's statement goes on: " + out.result;
+      if (orphan && !victim) out.result = "the crashed client's statement goes on: " + out.result;
       out.interactions = std::move(o.interactions);
       if (o.status == StepStatus::failed) {
         out.failed = true;
@@ -448,8 +446,7 @@ std::string SpecModel::waited_row(const State& s, int txn) const {
   const sql::TableSchema& ts = spec_.schema.tables[static_cast<size_t>(table)];
   std::string key;
   if (ts.primary_key.empty()) {
-    for (size_t c = 0; c < row.size(); ++c)
-      key += (c ? ", " : "") + spec_.value_text(row[c]);
+    for (size_t c = 0; c < row.size(); ++c) key += (c ? ", " : "") + spec_.value_text(row[c]);
   } else {
     for (int c : ts.primary_key) {
       if (!key.empty()) key += ", ";

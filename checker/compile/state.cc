@@ -87,7 +87,8 @@ State State::decode(std::string_view bytes, const StateLayout& l) {
   read_values(r, s.shared, l.shared, l.pid_bits);
   read_values(r, s.ghosts, l.ghosts, l.pid_bits);
   s.has_db = l.has_db;
-  if (l.has_db) s.db = sql::DbState::decode(r, *l.schema, l.txn_slots, static_cast<int>(l.procs.size()));
+  if (l.has_db)
+    s.db = sql::DbState::decode(r, *l.schema, l.txn_slots, static_cast<int>(l.procs.size()));
   s.nodes.resize(l.nodes);
   for (auto& n : s.nodes) n = redis::NodeState::decode(r, l.pid_bits);
   s.procs.resize(l.procs.size());

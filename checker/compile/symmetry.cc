@@ -144,8 +144,9 @@ void Symmetry::permute(State& s, const std::vector<int>& from) {
   if (s.has_db) {
     // Transaction slots: the processes', then (with crash faults) their orphans', renamed alike.
     const size_t slots = s.db.txns.size();
-    auto slot_from = [&](size_t i) { return i < n ? static_cast<size_t>(from[i])
-                                                  : n + static_cast<size_t>(from[i - n]); };
+    auto slot_from = [&](size_t i) {
+      return i < n ? static_cast<size_t>(from[i]) : n + static_cast<size_t>(from[i - n]);
+    };
     auto rename_slot = [&](int t) {
       if (t < 0) return t;
       auto u = static_cast<size_t>(t);

@@ -45,12 +45,12 @@ struct NamedValue {
 };
 
 struct ProcessSnapshot {
-  std::string name;      // "client[2]"
-  std::string status;    // "running", "blocked", "done", "crashed"
-  int line = 0;          // the source line of its next interaction, 0 when done
-  std::string position;  // the text of its next interaction, or "done"
+  std::string name;                // "client[2]"
+  std::string status;              // "running", "blocked", "done", "crashed"
+  int line = 0;                    // the source line of its next interaction, 0 when done
+  std::string position;            // the text of its next interaction, or "done"
   std::vector<NamedValue> locals;  // declared locals, then found / row_count / sql_error
-  std::string transaction;  // "", "open", "failed"
+  std::string transaction;         // "", "open", "failed"
 };
 
 struct StateSnapshot {
@@ -76,12 +76,12 @@ enum class StepKind { statement, tick, fault, abort, orphan };
 const char* step_kind_name(StepKind k);
 
 struct TraceStep {
-  int step = 0;  // 1-based
+  int step = 0;       // 1-based
   std::string actor;  // "user[1]", "clock", "crash worker[1]"'s process, "db"
   StepKind kind = StepKind::statement;
-  int line = 0;       // the source line of the interaction (0 for ticks)
-  std::string text;   // the interaction's text, "tick", "crash worker[1]", ...
-  std::string result; // "a = 1", "1 row", "error: unique_violation", "blocked", ...
+  int line = 0;        // the source line of the interaction (0 for ticks)
+  std::string text;    // the interaction's text, "tick", "crash worker[1]", ...
+  std::string result;  // "a = 1", "1 row", "error: unique_violation", "blocked", ...
   std::vector<Change> changes;
   StateSnapshot after;
 };
@@ -89,7 +89,8 @@ struct TraceStep {
 // ---- Verdicts ----
 
 enum class PropertyKind { invariant, reachable, deadlock, assertion, model_error };
-const char* property_kind_name(PropertyKind k);  // "invariant", "reachable", "deadlock", "assert", "model_error"
+const char* property_kind_name(
+    PropertyKind k);  // "invariant", "reachable", "deadlock", "assert", "model_error"
 
 enum class Status { holds, violated, unknown };
 const char* status_name(Status s);  // "holds", "violated", "unknown"
@@ -129,7 +130,7 @@ struct PropertyResult {
   std::vector<TraceStep> trace;
   uint32_t faults = 0;
   std::vector<WaitEdge> wait_for;  // deadlock: the cycle, in order
-  ServerCheck server;  // with --postgres/--redis
+  ServerCheck server;              // with --postgres/--redis
 };
 
 struct Stats {

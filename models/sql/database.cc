@@ -155,7 +155,8 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
       KeyState k = find_key(table, ts, *r.pending, txn, skip, ctx.pool, writers);
       if (k == KeyState::exists) return sql_error("unique_violation");
       if (k == KeyState::wait)
-        return waiting(std::move(writers), resuming && !changed ? Outcome::blocked : Outcome::waiting);
+        return waiting(std::move(writers),
+                       resuming && !changed ? Outcome::blocked : Outcome::waiting);
       Row out;
       if (returns_rows(st) && !project(ts, st.items, *r.pending, out, error))
         return model_error(error);
@@ -175,7 +176,8 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
         changed = true;
         continue;
       }
-      return waiting(std::move(holders), resuming && !changed ? Outcome::blocked : Outcome::waiting);
+      return waiting(std::move(holders),
+                     resuming && !changed ? Outcome::blocked : Outcome::waiting);
     }
     // The latest version: deleted rows are skipped, changed ones re-checked (EvalPlanQual).
     const Row* latest = visible(r, txn, false);

@@ -43,11 +43,11 @@ struct Mark {
 // deleted by an open transaction has a writer and no pending version.
 struct RowRecord {
   std::optional<Row> committed;
-  int writer = -1;              // the transaction with an uncommitted version
-  std::optional<Row> pending;   // the writer's version; nullopt while writer >= 0: deleted
-  int exclusive = -1;           // holder of the exclusive lock (FOR UPDATE / UPDATE / DELETE)
-  std::vector<int> shared;      // holders of shared locks (FOR SHARE), sorted
-  std::vector<Mark> marks;      // waiting statements' targets still to visit, sorted by txn
+  int writer = -1;             // the transaction with an uncommitted version
+  std::optional<Row> pending;  // the writer's version; nullopt while writer >= 0: deleted
+  int exclusive = -1;          // holder of the exclusive lock (FOR UPDATE / UPDATE / DELETE)
+  std::vector<int> shared;     // holders of shared locks (FOR SHARE), sorted
+  std::vector<Mark> marks;     // waiting statements' targets still to visit, sorted by txn
 
   friend bool operator==(const RowRecord&, const RowRecord&) = default;
 };
@@ -66,9 +66,9 @@ enum class TxnStatus : uint8_t { none, open, failed, implicit };
 struct Cursor {
   bool active = false;
   int32_t pc = -1;
-  std::vector<Value> params;   // host values bound when it started
-  int64_t done = 0;            // target rows processed (locked, updated, deleted) so far
-  std::optional<Row> first;    // the first row it returns (SELECT list or RETURNING)
+  std::vector<Value> params;  // host values bound when it started
+  int64_t done = 0;           // target rows processed (locked, updated, deleted) so far
+  std::optional<Row> first;   // the first row it returns (SELECT list or RETURNING)
   std::vector<Value> locals;
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
@@ -107,11 +107,11 @@ enum class Outcome {
 
 struct Result {
   Outcome outcome = Outcome::ok;
-  std::vector<Row> rows;   // rows returned: the SELECT list (aggregates: one row), or RETURNING;
-                           // after a wait only the first
-  int64_t row_count = 0;   // rows returned (SELECT) or affected (UPDATE/INSERT/DELETE)
-  std::string sql_error;   // "unique_violation", "deadlock_detected", "lock_not_available",
-                           // "in_failed_transaction"
+  std::vector<Row> rows;  // rows returned: the SELECT list (aggregates: one row), or RETURNING;
+                          // after a wait only the first
+  int64_t row_count = 0;  // rows returned (SELECT) or affected (UPDATE/INSERT/DELETE)
+  std::string sql_error;  // "unique_violation", "deadlock_detected", "lock_not_available",
+                          // "in_failed_transaction"
   std::vector<int> waits_for;  // waiting / blocked: the transactions it waits on, sorted
   std::string message;     // model_error: the reason, e.g. "table bookings is full (max 3 rows)"
   bool committed = false;  // COMMIT: whether the transaction really committed; an autocommit

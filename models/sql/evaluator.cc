@@ -38,5 +38,4 @@ const char* op_text(Op op) {
   return "?";
 }
 
-
 }  // namespace lockcheck::sql

@@ -171,5 +171,4 @@ std::string full_table_message(const TableSchema& ts) {
   return fmt::format("table '{}' is full (max {} rows)", ts.name, ts.max_rows);
 }
 
-
 }  // namespace lockcheck::sql

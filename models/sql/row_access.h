@@ -42,8 +42,7 @@ enum class KeyState { free, exists, wait };
 // away from that key) makes the statement wait for that writer, as PostgreSQL's unique index
 // does; a conflicting row nobody else is writing is a definite violation, which wins.
 KeyState find_key(const TableState& table, const TableSchema& ts, const Row& row, int txn,
-                  const std::vector<char>& skip, const StringPool* pool,
-                  std::vector<int>& writers);
+                  const std::vector<char>& skip, const StringPool* pool, std::vector<int>& writers);
 std::string full_table_message(const TableSchema& ts);
 
 Result model_error(std::string message);

@@ -30,9 +30,9 @@ enum class Op { add, sub, mul, div, mod, eq, ne, lt, le, gt, ge, and_, or_, neg,
 
 struct Expr {
   ExprKind kind = ExprKind::literal;
-  Value literal;        // literal
-  int index = -1;       // column index (column) or parameter index (param)
-  Op op = Op::eq;       // unary / binary
+  Value literal;   // literal
+  int index = -1;  // column index (column) or parameter index (param)
+  Op op = Op::eq;  // unary / binary
   std::vector<Expr> args;
 };
 

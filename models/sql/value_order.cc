@@ -32,7 +32,6 @@ int compare_optional_rows(const std::optional<Row>& a, const std::optional<Row>&
   return a ? compare_rows(*a, *b, pool) : 0;
 }
 
-
 std::string format_value(const Value& v, const StringPool* pool) {
   switch (v.type) {
     case Type::null:
