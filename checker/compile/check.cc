@@ -118,6 +118,13 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
   }
   r.spec = spec->name;
   std::unique_ptr<CompiledSpec> compiled = CompiledSpec::build(*spec, options.consts, diags);
+  if (compiled && spec->processes.empty()) {
+    // Without a process no step can run: the search would end at once and "hold".
+    diags.error(spec->name_loc.valid() ? spec->name_loc : SourceLoc{1, 1},
+                "nothing to check: the spec declares no process (add `process NAME { ... }` with "
+                "the steps of a client)");
+    compiled.reset();
+  }
   if (!compiled) {
     r.error_text = render_all(diags, path, source);
     return r;

@@ -84,6 +84,7 @@ class SpecBuilder {
       for (const auto& s : g.decl->body) walk_stmt(*s);
     }
     for (const auto& p : spec.properties) walk_expr(p.expr.get());
+    tables_without_room();
     dead_locals();
     for (auto& g : out_.groups)
       for (const Instr& in : g.program.code)
@@ -320,6 +321,29 @@ class SpecBuilder {
         diags_.error(db->tables[t].max_rows ? db->tables[t].max_rows->loc : db->tables[t].loc,
                      fmt::format("table '{}' may hold at most 64 rows in a model (max {} rows)",
                                  ts.name, ts.max_rows));
+    }
+  }
+
+  // A table that starts empty and declares no `max N rows` holds no row, so an INSERT into it
+  // could only fail, as a model error at check time: it is a spec error at the table instead.
+  void tables_without_room() {
+    if (!out_.ast.database) return;
+    const auto& tables = out_.ast.database->tables;
+    std::vector<SourceLoc> first_insert(tables.size());
+    for (const auto& [stmt, lowered] : out_.sql_) {
+      int t = lowered.stmt.table;
+      if (stmt->kind != ast::SqlKind::insert || t < 0 || t >= static_cast<int>(tables.size()))
+        continue;
+      if (!first_insert[t].valid() || stmt->loc < first_insert[t]) first_insert[t] = stmt->loc;
+    }
+    for (size_t t = 0; t < tables.size(); ++t) {
+      if (!first_insert[t].valid() || tables[t].max_rows || out_.schema.tables[t].max_rows != 0)
+        continue;
+      diags_.error(tables[t].loc,
+                   fmt::format("table '{}' has no initial rows and no `max N rows`, so it can "
+                               "hold no row, but line {} inserts into it; add `max N rows` after "
+                               "its columns",
+                               tables[t].name, first_insert[t].line));
     }
   }
 

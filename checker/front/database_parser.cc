@@ -220,10 +220,13 @@ void Parser::parse_initial_insert(ast::Database& db) {
     take();
     std::vector<ast::ExprPtr> row;
     if (!at_punct(")")) {
+      // The values are constant expressions; `$C`/`${C}` is accepted as in the SQL of processes.
+      dollar_is_constant_ = true;
       for (;;) {
         row.push_back(parse_expr());
         if (!accept_punct(",")) break;
       }
+      dollar_is_constant_ = false;
     }
     if (!expect_punct(")", "after the row's values")) return sync_statement();
     take();

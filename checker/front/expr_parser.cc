@@ -305,7 +305,8 @@ ast::ExprPtr Parser::parse_primary() {
         return e;
       }
       if (t.text == "$" || t.text == "${") {
-        error(loc, "'$' is only used inside SQL statements and Redis commands");
+        if (!dollar_is_constant_)
+          error(loc, "'$' is only used inside SQL statements and Redis commands");
         Token d = take();
         if (d.text == "$") {
           if (peek().kind != TokenKind::ident || is_reserved(peek().text)) {

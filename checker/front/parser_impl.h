@@ -126,6 +126,8 @@ class Parser {
   int depth_ = 0;
   bool prev_bad_ = false;  // the last token taken was malformed (and reported)
   bool too_deep_reported_ = false;
+  // Inside the values of the database block's `insert`: `$C` and `${C}` name constants there.
+  bool dollar_is_constant_ = false;
   bool stopped_ = false;  // too many errors: the parser sees the end of the file from here on
 };
 

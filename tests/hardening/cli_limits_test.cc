@@ -184,14 +184,14 @@ TEST(Paths, MissingFileIsExit2) {
       << run.describe();
 }
 
-TEST(Paths, EmptyFileChecksAsATrivialSpec) {
-  // No processes and no properties: one state, nothing can go wrong. Pinned so that a change
-  // (a warning, or an error) is a decision, not an accident.
+TEST(Paths, EmptyFileIsNothingToCheck) {
+  // No processes: no step can run, so an empty file is a spec error, never a spec that "holds".
   TempFolder dir;
   ChildRun run = run_binary({"check", dir.write("empty.lcs", "")});
-  EXPECT_EQ(run.exit_code, 0) << run.describe();
-  EXPECT_NE(run.out.find("empty.lcs: HOLDS"), std::string::npos) << run.describe();
-  EXPECT_NE(run.out.find("1 states"), std::string::npos) << run.describe();
+  EXPECT_EQ(run.exit_code, 2) << run.describe();
+  EXPECT_EQ(run.out, dir.path("empty.lcs") + ": ERROR\n") << run.describe();
+  EXPECT_NE(run.err.find("empty.lcs:1:1: error: nothing to check"), std::string::npos)
+      << run.describe();
 }
 
 TEST(Paths, BinaryFileIsAShortErrorList) {
