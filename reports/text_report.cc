@@ -260,6 +260,7 @@ std::string text_report(const SpecResult& result, const TextOptions& options) {
     return out;
   }
   out += fmt::format("   {}\n", totals(result, options));
+  if (!options.details) return out;
   for (const std::string& note : result.notes) out += fmt::format("  note: {}\n", note);
   for (const PropertyResult& p : result.properties) out += property_details(p, result.complete);
   return out;

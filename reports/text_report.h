@@ -20,6 +20,7 @@ namespace lockcheck::reports {
 struct TextOptions {
   bool show_time = true;         // tests turn it off: times differ from run to run
   bool show_error_text = false;  // the CLI prints spec errors on stderr, not in the report
+  bool details = true;  // false: the verdict line only (a folder run's specs that are as expected)
 };
 
 // How one spec turned out, which decides the exit status of `lockcheck check`.

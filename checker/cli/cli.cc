@@ -44,6 +44,7 @@ struct CheckArgs {
   bool no_por = false;
   bool compress = false;
   bool quiet = false;
+  bool verbose = false;  // with several specs, print the traces of those as expected too
   std::string postgres;  // replay each counterexample on this PostgreSQL
   std::string redis;     // and this Redis
 };
@@ -122,7 +123,8 @@ compile::CheckOptions check_options(const CheckArgs& args, const Environment& en
 // spec is done so that the report lines never mix with it.
 class ProgressLine {
  public:
-  ProgressLine(std::ostream& err, std::string file) : err_(err), file_(std::move(file)) {}
+  ProgressLine(std::ostream& err, std::string file, uint64_t memory_limit)
+      : err_(err), file_(std::move(file)), memory_limit_(memory_limit) {}
   ~ProgressLine() {
     if (drawn_) err_ << "\r\033[K" << std::flush;
   }
@@ -131,12 +133,13 @@ class ProgressLine {
     if (drawn_ && p.seconds - last_ < 0.1) return;
     last_ = p.seconds;
     drawn_ = true;
-    err_ << "\r" << progress_line(file_, p) << "\033[K" << std::flush;
+    err_ << "\r" << progress_line(file_, p, memory_limit_) << "\033[K" << std::flush;
   }
 
  private:
   std::ostream& err_;
   std::string file_;
+  uint64_t memory_limit_ = 0;
   bool drawn_ = false;
   double last_ = 0;
 };
@@ -146,7 +149,7 @@ trace::SpecResult check_one(const std::string& file, const std::string& source,
                             const Environment& env) {
   std::optional<ProgressLine> progress;
   if (env.err_is_terminal && !args.quiet) {
-    progress.emplace(err, file);
+    progress.emplace(err, file, options.search.max_memory_bytes);
     options.search.progress = [&progress](const engine::Progress& p) { progress->draw(p); };
   }
   try {
@@ -172,6 +175,8 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
   }
 
   const bool text_to_out = args.json != "-";
+  // With several specs, only those that are not as expected show their traces (--verbose: all).
+  const bool several = specs.files.size() > 1;
   bool failed = false;  // something that makes the run exit 2 besides a spec's own errors
   std::vector<trace::SpecResult> results;
   for (const std::string& file : specs.files) {
@@ -191,10 +196,15 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
       err << result.error_text;
       if (!result.error_text.ends_with('\n')) err << '\n';
     }
-    if (text_to_out) out << reports::text_report(result, reports::TextOptions{}) << std::flush;
+    if (text_to_out) {
+      reports::TextOptions text;
+      text.details =
+          !several || args.verbose || reports::outcome(result) != reports::Outcome::as_expected;
+      out << reports::text_report(result, text) << std::flush;
+    }
     results.push_back(std::move(result));
   }
-  if (text_to_out && results.size() > 1) out << reports::text_summary(results);
+  if (text_to_out && several) out << reports::text_summary(results);
 
   if (!args.json.empty()) {
     std::string json = reports::json_report(results, reports::JsonOptions{.version = kVersion});
@@ -272,6 +282,8 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
   check->add_flag("--compress", args.compress,
                   "Store states tree-compressed: a fraction of the memory, same results");
   check->add_flag("--quiet", args.quiet, "Draw no progress line");
+  check->add_flag("--verbose", args.verbose,
+                  "With several specs, print every trace (default: only those not as expected)");
   check->add_option("--postgres", args.postgres, "Replay each counterexample on this PostgreSQL")
       ->type_name("CONNINFO");
   check->add_option("--redis", args.redis, "Replay each counterexample on this Redis")
@@ -282,8 +294,8 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
 }
 
 void add_simulate_command(CLI::App& app, SimulateArgs& args) {
-  CLI::App* sim = app.add_subcommand(
-      "simulate", "Random walks through specs too large to check exhaustively");
+  CLI::App* sim =
+      app.add_subcommand("simulate", "Random walks through specs too large to check exhaustively");
   sim->add_option("PATH", args.check.paths, "Spec files and folders")->required();
   sim->add_option("--const", args.check.consts, "Override a constant (repeatable)")
       ->type_name("NAME=VALUE")
@@ -298,6 +310,8 @@ void add_simulate_command(CLI::App& app, SimulateArgs& args) {
   sim->add_option("--junit", args.check.junit, "Write a JUnit XML report here")->type_name("PATH");
   sim->add_option("--html", args.check.html, "Write the HTML report here")->type_name("PATH");
   sim->add_flag("--quiet", args.check.quiet, "Draw no progress line");
+  sim->add_flag("--verbose", args.check.verbose,
+                "With several specs, print every trace (default: only those not as expected)");
   sim->footer(
       "A simulation never proves that a property holds. Exit status: 1 a walk found a violation\n"
       "that was not expected; 3 otherwise (nothing contradicted the expectations); 2 errors.");
@@ -309,8 +323,9 @@ void add_replay_command(CLI::App& app, ReplayArgs& args) {
   replay->add_option("SPEC", args.spec, "The spec file")->required();
   replay->add_option("TRACE", args.trace, "A report written by 'lockcheck check --json'")
       ->required();
-  replay->add_option("--property", args.property,
-                     "Replay this property's trace (default: the first one with a trace)")
+  replay
+      ->add_option("--property", args.property,
+                   "Replay this property's trace (default: the first one with a trace)")
       ->type_name("NAME");
   replay->add_option("--const", args.consts, "Override a constant, as given to check")
       ->type_name("NAME=VALUE")
@@ -319,7 +334,8 @@ void add_replay_command(CLI::App& app, ReplayArgs& args) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   replay->add_option("--postgres", args.postgres, "Replay on this PostgreSQL (a libpq conninfo)")
       ->type_name("CONNINFO");
-  replay->add_option("--redis", args.redis, "Replay on this Redis (redis://HOST:PORT or unix://PATH)")
+  replay
+      ->add_option("--redis", args.redis, "Replay on this Redis (redis://HOST:PORT or unix://PATH)")
       ->type_name("URL");
   replay->footer(
       "Exit status: 0 the whole trace replayed (the end says whether the property is violated\n"

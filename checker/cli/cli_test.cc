@@ -49,6 +49,17 @@ struct FakeChecker {
       p.explanation = "is false: x = 2";
       r.as_expected = false;
     }
+    if (source.find("expected-violation") != std::string::npos) {
+      p.status = trace::Status::violated;
+      p.expected = trace::Status::violated;
+      p.explanation = "is false: x = 2";
+      p.has_trace = true;
+      trace::TraceStep step;
+      step.step = 1;
+      step.actor = "user[1]";
+      step.text = "x = 2";
+      p.trace.push_back(step);
+    }
     if (source.find("limit") != std::string::npos) {
       p.status = trace::Status::unknown;
       r.complete = false;
@@ -291,6 +302,30 @@ TEST_F(CliTest, FoldersAreCheckedInPathOrderWithASummary) {
                        "3 specs: 2 as expected, 1 NOT as expected\n");
 }
 
+TEST_F(CliTest, FolderRunsPrintOnlyTheTracesOfSpecsNotAsExpected) {
+  std::string a = dir_.write("specs/a.lcs", "expected-violation");
+  std::string b = dir_.write("specs/b.lcs", "violated");
+  std::string c = dir_.write("specs/c.lcs", "holds");
+  std::string a_line = a + ": VIOLATED inv (expected)   1,234 states, depth 3, 0.00 s\n";
+  std::string a_trace = "  1  user[1]  x = 2\n  inv: x <= 1   is false: x = 2\n";
+  std::string rest = b +
+                     ": VIOLATED inv (NOT EXPECTED)   1,234 states, depth 3, 0.00 s\n"
+                     "  inv: x <= 1   is false: x = 2\n" +
+                     c + ": HOLDS   1,234 states, depth 3, 0.00 s\n" +
+                     "3 specs: 2 as expected, 1 NOT as expected\n";
+  EXPECT_EQ(run_cli({"check", dir_.path("specs")}), 1);
+  EXPECT_EQ(out(), a_line + rest);
+  EXPECT_EQ(run_cli({"check", "--verbose", dir_.path("specs")}), 1);
+  EXPECT_EQ(out(), a_line + a_trace + rest);
+  // One spec: its trace is what the user asked for.
+  EXPECT_EQ(run_cli({"check", a}), 0);
+  EXPECT_EQ(out(), a_line + a_trace);
+  // The summary closes every run over several specs, also when all are as expected.
+  EXPECT_EQ(run_cli({"check", a, c}), 0);
+  EXPECT_EQ(out(),
+            a_line + c + ": HOLDS   1,234 states, depth 3, 0.00 s\n" + "2 specs: 2 as expected\n");
+}
+
 TEST_F(CliTest, ExitStatusPrecedence) {
   std::string holds = dir_.write("holds.lcs", "holds");
   std::string limit = dir_.write("limit.lcs", "limit");
@@ -395,8 +430,8 @@ TEST_F(CliTest, ProgressLineOnATerminalOnly) {
   EXPECT_EQ(err(), "");
   env_.err_is_terminal = true;
   EXPECT_EQ(run_cli({"check", spec}), 0);
-  EXPECT_EQ(err(), "\r" + spec + ": 5 states (5/s), depth 0, queue 0, 0 B\033[K" + "\r" + spec +
-                       ": 10 states (5/s), depth 0, queue 0, 0 B\033[K" + "\r\033[K");
+  EXPECT_EQ(err(), "\r" + spec + ": 5 states (5/s), depth 0, queue 0, 0 B, 1 s\033[K" + "\r" +
+                       spec + ": 10 states (5/s), depth 0, queue 0, 0 B, 2 s\033[K" + "\r\033[K");
   EXPECT_EQ(run_cli({"check", "--quiet", spec}), 0);
   EXPECT_EQ(err(), "");
 }

@@ -24,9 +24,21 @@ TEST(ProgressLine, Fields) {
   p.memory_bytes = 1536 * 1024;
   p.seconds = 2;
   EXPECT_EQ(progress_line("specs/a.lcs", p),
-            "specs/a.lcs: 12,345 states (6,172/s), depth 7, queue 1,024, 1.5 MiB");
+            "specs/a.lcs: 12,345 states (6,172/s), depth 7, queue 1,024, 1.5 MiB, 2 s");
   p.seconds = 0;
-  EXPECT_EQ(progress_line("a.lcs", p), "a.lcs: 12,345 states (0/s), depth 7, queue 1,024, 1.5 MiB");
+  EXPECT_EQ(progress_line("a.lcs", p),
+            "a.lcs: 12,345 states (0/s), depth 7, queue 1,024, 1.5 MiB, 0 s");
+  p.seconds = 125;
+  EXPECT_EQ(progress_line("a.lcs", p, uint64_t{8} << 30),
+            "a.lcs: 12,345 states (98/s), depth 7, queue 1,024, 1.5 MiB of 8.0 GiB, 2 min 05 s");
+}
+
+TEST(FormatElapsed, Units) {
+  EXPECT_EQ(format_elapsed(0), "0 s");
+  EXPECT_EQ(format_elapsed(59.9), "59 s");
+  EXPECT_EQ(format_elapsed(60), "1 min 00 s");
+  EXPECT_EQ(format_elapsed(3599), "59 min 59 s");
+  EXPECT_EQ(format_elapsed(3725), "1 h 02 min");
 }
 
 }  // namespace
