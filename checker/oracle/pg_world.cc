@@ -250,7 +250,9 @@ bool PgWorld::observe(std::string& error) {
       }
       std::sort(conns.begin(), conns.end());
       conns.erase(std::unique(conns.begin(), conns.end()), conns.end());
-      if (s.state != SlotState::waiting) s.waiting_since = Clock::now();
+      // A new wait (or the same statement waiting for others after going on): PostgreSQL's
+      // deadlock check for it runs deadlock_timeout from now (guard()).
+      if (s.state != SlotState::waiting || s.blockers != conns) s.waiting_since = Clock::now();
       s.state = SlotState::waiting;
       s.blockers = std::move(conns);
     }
@@ -326,6 +328,37 @@ std::optional<PgResult> PgWorld::take_reply(int c) {
   return out;
 }
 
+const PgResult* PgWorld::peek_reply(int c) const {
+  if (c < 0 || c >= static_cast<int>(slots_.size())) return nullptr;
+  const Slot& s = slots_[static_cast<size_t>(c)];
+  return s.reply ? &*s.reply : nullptr;
+}
+
+std::vector<int> PgWorld::queue_heads(int c) const {
+  std::vector<int> out, todo;
+  if (c < 0 || c >= static_cast<int>(slots_.size())) return out;
+  todo = slots_[static_cast<size_t>(c)].blockers;
+  std::vector<bool> seen(slots_.size(), false);
+  while (!todo.empty()) {
+    int b = todo.back();
+    todo.pop_back();
+    if (b < 0 || b >= static_cast<int>(slots_.size())) {
+      out.push_back(b);
+      continue;
+    }
+    if (seen[static_cast<size_t>(b)] || b == c) continue;
+    seen[static_cast<size_t>(b)] = true;
+    const Slot& t = slots_[static_cast<size_t>(b)];
+    if (t.state == SlotState::waiting)
+      todo.insert(todo.end(), t.blockers.begin(), t.blockers.end());
+    else
+      out.push_back(b);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 bool PgWorld::in_transaction(int c) const {
   if (c < 0 || c >= static_cast<int>(slots_.size())) return false;
   const Slot& s = slots_[static_cast<size_t>(c)];
@@ -360,9 +393,34 @@ bool PgWorld::crash(int c, int orphan, std::string& error) {
     src = Slot{};
     return true;
   }
+  const int pid = s.pid;
   if (s.session) s.session->close();
   s = Slot{};
-  return true;
+  if (pid == 0) return true;
+  // The backend notices the closed connection, rolls back and exits on its own time: wait for it,
+  // so that the next statement does not find its locks (pg_blocking_pids would name a backend
+  // that is no replay's any more).
+  const auto start = Clock::now();
+  auto pause = std::chrono::microseconds(100);
+  for (;;) {
+    PgResult r = monitor_->exec(fmt::format(
+        "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = {0}) OR EXISTS (SELECT 1 FROM "
+        "pg_locks WHERE pid = {0})",
+        pid));
+    if (!r.ok) {
+      error = fmt::format("cannot ask the server whether a closed connection ended: {}", r.message);
+      return false;
+    }
+    if (!r.rows.empty() && r.rows[0].size() == 1 && r.rows[0][0] && *r.rows[0][0] == "f")
+      return true;
+    if (std::chrono::duration<double>(Clock::now() - start).count() > options_.hang_seconds) {
+      error = fmt::format("the backend of a closed connection (pid {}) did not end within {:.0f} s",
+                          pid, options_.hang_seconds);
+      return false;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(2000));
+  }
 }
 
 bool PgWorld::contents(const sql::TableSchema& table,

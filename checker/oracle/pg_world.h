@@ -72,13 +72,22 @@ class PgWorld {
   SlotView view(int c) const;
   // The reply of `c`'s statement, once it has arrived (state replied); the slot becomes idle.
   std::optional<PgResult> take_reply(int c);
+  // The same without taking it (null when none).
+  const PgResult* peek_reply(int c) const;
+  // The sessions that `c`'s wait leads to: PostgreSQL queues the waiters of one row, and a later
+  // waiter waits for the first one (pg_blocking_pids names it: it holds the row's tuple lock while
+  // it waits for the row's holder). Following waiting blockers to sessions that do not wait gives
+  // the row's holders, which is what the model names (docs/conformance.md, "Waiter order").
+  std::vector<int> queue_heads(int c) const;
   // Whether connection `c` is inside a transaction block on the server (open or failed).
   bool in_transaction(int c) const;
   // The statement in flight on `c` ("" when none).
   const std::string& in_flight_sql(int c) const;
 
   // The client of connection `c` dies: its connection closes. A statement in flight is orphaned:
-  // it moves to connection `orphan` and goes on running in the server.
+  // it moves to connection `orphan` and goes on running in the server. Without one, returns once
+  // the backend is gone (its transaction rolled back, its locks released), as the model's crash
+  // step releases them at once.
   bool crash(int c, int orphan, std::string& error);
 
   // The committed rows of a table, in the model's row order, as text (nullopt for NULL).

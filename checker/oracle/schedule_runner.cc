@@ -57,8 +57,11 @@ class Runner {
     return sql::render_statement(spec_.schema, *in.stmt, o);
   }
   bool ready(int p) const;
-  bool diverge(ScheduleOutcome& out, std::string model, std::string server) const {
+  std::string victim_kind(const compile::State& s, const std::vector<Obs>& obs) const;
+  bool diverge(ScheduleOutcome& out, std::string model, std::string server,
+               std::string kind = "") const {
     out.diverged = true;
+    out.kind = std::move(kind);
     out.at = out.performed.empty() ? 0 : out.performed.size() - 1;
     out.model = std::move(model);
     out.server = std::move(server);
@@ -283,6 +286,22 @@ bool Runner::explain(const compile::State& s, std::vector<Obs>& obs, std::vector
   return false;
 }
 
+std::string Runner::victim_kind(const compile::State& s, const std::vector<Obs>& obs) const {
+  std::vector<int> abortable;
+  for (const compile::EnabledTransition& t : compile::enabled_transitions(*model_, s))
+    if (t.event.kind == trace::StepKind::abort)
+      for (const Interaction& in : t.event.interactions)
+        if (in.kind == Interaction::Kind::sql_victim) abortable.push_back(in.connection);
+  if (abortable.empty()) return "";  // no cycle in the model: not a matter of the victim
+  for (size_t c = 0; c < obs.size(); ++c) {
+    const Obs& o = obs[c];
+    if (o.kind == Obs::Kind::replied && !o.consumed && o.reply.sqlstate == "40P01" &&
+        std::find(abortable.begin(), abortable.end(), static_cast<int>(c)) == abortable.end())
+      return "victim";
+  }
+  return "";
+}
+
 bool Runner::ready(int p) const {
   return cur_.procs[static_cast<size_t>(p)].status == compile::ProcStatus::running &&
          !closed_[static_cast<size_t>(p)] && pg_->in_flight_sql(p).empty() &&
@@ -315,7 +334,7 @@ bool Runner::close_finished(ScheduleOutcome& out) {
     std::vector<Obs> obs = observe();
     compile::State next;
     if (!explain(cur_, obs, pending_, 2 * n_ + 2, next))
-      return diverge(out, "nothing happens", obs_text(obs));
+      return diverge(out, "nothing happens", obs_text(obs), victim_kind(cur_, obs));
     cur_ = std::move(next);
   }
 }
@@ -388,7 +407,8 @@ bool Runner::act(const ScheduleAction& a, ScheduleOutcome& out) {
       break;
     }
     if (a.kind == ScheduleAction::Kind::crash) model_text = first->event.result;
-    if (!ok) return diverge(out, name(p) + ": " + model_text, obs_text(obs));
+    if (!ok)
+      return diverge(out, name(p) + ": " + model_text, obs_text(obs), victim_kind(cur_, obs));
     start = first->event.after;
   } else {
     compile::StepOutcome probe = model_->interpreter().probe(cur_, p);
@@ -402,7 +422,7 @@ bool Runner::act(const ScheduleAction& a, ScheduleOutcome& out) {
     // Say what the model would do next with the statements the server reported on.
     for (const compile::EnabledTransition& t : compile::enabled_transitions(*model_, start)) {
       if (t.event.kind != trace::StepKind::statement && t.event.kind != trace::StepKind::abort &&
-        t.event.kind != trace::StepKind::orphan)
+          t.event.kind != trace::StepKind::orphan)
         continue;
       for (const Interaction& in : t.event.interactions) {
         if (in.kind == Interaction::Kind::sql_begin || in.connection == p || in.connection < 0 ||
@@ -413,7 +433,7 @@ bool Runner::act(const ScheduleAction& a, ScheduleOutcome& out) {
         break;
       }
     }
-    return diverge(out, name(p) + ": " + model_text, obs_text(obs));
+    return diverge(out, name(p) + ": " + model_text, obs_text(obs), victim_kind(start, obs));
   }
   cur_ = std::move(next);
   return close_finished(out);

@@ -11,10 +11,11 @@
 // waiting statements are the server's, waiting for the same sessions. No such sequence: the
 // schedule diverges there.
 //
-// Both the model in which a statement that has to wait is one step when it finishes (today's)
-// and the one in which it is a step when it starts and another when it goes on (issue 12) are
-// explained: a statement that waits on the server while the model keeps it blocked without a step
-// is pending, and its step is matched when the server's reply comes.
+// The model makes a statement that has to wait a step when it starts (sql_start, waiting) and
+// another each time it goes on (sql_resume); a crashed client's orphaned statement goes on in
+// orphan steps, and the detector's victim is an abort step (sql_victim, an orphan's too). A
+// statement that the server runs while the model keeps it blocked without a step is pending, and
+// its step is matched when the server's reply comes.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +46,10 @@ struct ScheduleOutcome {
   std::string server;                     // and what the server did
   std::vector<ScheduleAction> performed;  // the actions run (skipped ones left out)
   std::vector<std::string> transcript;    // one line per action: "T2  UPDATE ...  → waits for T1"
+  // diverged: "victim" when PostgreSQL's deadlock detector aborted a statement that is on no
+  // wait-for cycle of the model while the model has a cycle there (PostgreSQL's cycle runs
+  // through its queue of waiters on a row, docs/conformance.md "Waiter order"); else "".
+  std::string kind;
 };
 
 struct ScheduleOptions {

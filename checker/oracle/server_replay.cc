@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -74,6 +75,24 @@ class Replayer {
   // statement that has to wait is not a step yet): the processes in `procs`, `last` last.
   bool send_blocked(const compile::State& s, const std::vector<int>& procs, std::string& log);
   void fail(const std::string& why) { error_ = why; }
+  // Waiter order (docs/conformance.md): per connection whose waiting statement may go on in `s`
+  // (its lock was freed, its resume step is enabled), what it does when it goes on.
+  std::map<int, std::string> resumable(const compile::State& s) const;
+  // After step `k` (`ev` from `before`): a statement that could go on before the step does
+  // something else after it (waits again, for the step's actor, or finds other rows): the step
+  // overtook a waiter whose lock was free. On the server that waiter went on at the release (it
+  // was queued on the row, or simply woke first), so the path is the model's only (PostgreSQL
+  // lets a newcomer overtake a woken waiter only in a narrow race). Noted once, in barging_, for
+  // a later divergence.
+  void note_barging(size_t k, const compile::Event& ev, const compile::State& before);
+  // At a divergence of step `k`: a statement that could go on in the model before the step (its
+  // lock was free) had gone on on the server, which runs a waiter on at the release; the model's
+  // path keeps it waiting past the step. "" when there is none.
+  std::string ran_ahead(size_t k, const compile::Event& ev, const compile::State& before) const;
+  // Whether `c`'s wait on the server differs from the model's `want` (the rows' holders) only by
+  // PostgreSQL's queue of waiters: every blocker the model does not name waits itself, and each
+  // of `want` is reached through them.
+  bool queued(int c, const std::vector<int>& want) const;
 
   std::string conn_name(int c) const {
     int n = static_cast<int>(spec_.procs.size());
@@ -106,6 +125,7 @@ class Replayer {
   std::unique_ptr<RedisWorld> redis_;
   std::string error_;
   bool unreachable_ = false;
+  std::string barging_;               // the first waiter-order step of the path (note_barging)
   std::vector<bool> early_deadlock_;  // a statement the server aborted with 40P01 before the
                                       // model's victim step (the model still has it waiting)
 };
@@ -157,11 +177,18 @@ std::optional<Diverged> Replayer::compare(const Interaction& in, bool was_in_txn
     if (v.state == SlotState::waiting) {
       std::vector<int> want = in.waits_for;
       std::sort(want.begin(), want.end());
-      if (want != v.blockers) {
-        return Diverged{model_text, "waits for " + conn_names(v.blockers) + " (pg_blocking_pids)"};
+      if (want == v.blockers) {
+        log += "  → waits for " + conn_names(v.blockers);
+        return std::nullopt;
       }
-      log += "  → waits for " + conn_names(v.blockers);
-      return std::nullopt;
+      // PostgreSQL queues this statement behind an earlier waiter on the same row (the waiter
+      // holds the row's tuple lock); the model names the row's holders, where that queue leads.
+      if (queued(c, want)) {
+        log += "  → waits for " + conn_names(v.blockers) + " (queued behind it for " +
+               conn_names(want) + ")";
+        return std::nullopt;
+      }
+      return Diverged{model_text, "waits for " + conn_names(v.blockers) + " (pg_blocking_pids)"};
     }
     if (v.state == SlotState::replied) {
       std::optional<PgResult> r = pg_->take_reply(c);
@@ -173,6 +200,13 @@ std::optional<Diverged> Replayer::compare(const Interaction& in, bool was_in_txn
         return std::nullopt;
       }
       return Diverged{model_text, server_outcome(*r, was_in_txn)};
+    }
+    if (v.state == SlotState::finished && c >= static_cast<int>(spec_.procs.size())) {
+      // An orphaned statement's error finds no client: its backend ends. Waiting on a cycle in
+      // the model, it was the server's deadlock victim early; the model's victim step checks it.
+      early_deadlock_[static_cast<size_t>(c)] = true;
+      log += "  → the orphaned statement ended (deadlock_detected, early?)";
+      return std::nullopt;
     }
     return Diverged{model_text, "the statement's backend is gone"};
   }
@@ -224,6 +258,13 @@ std::optional<Diverged> Replayer::sql_resume(const Interaction& in, std::string&
   const int c = in.connection;
   std::string error;
   log += "(goes on) " + (in.stmt ? render(in, false) : std::string());
+  if (early_deadlock_[static_cast<size_t>(c)]) {
+    early_deadlock_[static_cast<size_t>(c)] = false;
+    return Diverged{model_outcome(in, spec_),
+                    c >= static_cast<int>(spec_.procs.size())
+                        ? "the orphaned statement ended while the model has it waiting"
+                        : "error: deadlock_detected (while the model has it waiting)"};
+  }
   if (pg_->in_flight_sql(c).empty() && pg_->view(c).state != SlotState::finished)
     return Diverged{model_outcome(in, spec_), "no statement in flight on this connection"};
   if (!pg_->settle(error)) throw std::runtime_error(error);
@@ -241,7 +282,8 @@ std::optional<Diverged> Replayer::sql_victim(const Interaction& in, const compil
     log += "→ deadlock_detected";
     return std::nullopt;
   }
-  if (pg_->in_flight_sql(c).empty()) {
+  const bool orphan = c >= static_cast<int>(spec_.procs.size());
+  if (pg_->in_flight_sql(c).empty() && !orphan) {
     // The model never made the waiting statements steps: send them now, the victim last (the
     // statement whose wait closes the cycle is the one PostgreSQL aborts).
     std::vector<int> procs;
@@ -274,6 +316,24 @@ std::optional<Diverged> Replayer::sql_victim(const Interaction& in, const compil
     if (any_reply) break;
   }
   SlotView v = pg_->view(c);
+  // Another statement of the cycle that the server aborted (40P01), if any.
+  std::string other;
+  for (size_t k = 0; k < 2 * spec_.procs.size(); ++k) {
+    const PgResult* r = pg_->peek_reply(static_cast<int>(k));
+    if (static_cast<int>(k) != c && r != nullptr && r->sqlstate == "40P01")
+      other = conn_name(static_cast<int>(k));
+  }
+  if (orphan && v.state == SlotState::finished) {
+    // The orphan's error finds no client: its backend ends. Nobody else aborted: it was the victim.
+    if (other.empty()) {
+      log += "→ the orphaned statement ended (deadlock_detected)";
+      return std::nullopt;
+    }
+    return Diverged{"error: deadlock_detected (the deadlock detector's victim)",
+                    "PostgreSQL aborted " + other + " instead",
+                    "PostgreSQL aborts the statement whose wait closed the cycle; the model may "
+                    "abort any statement of the cycle"};
+  }
   if (v.state == SlotState::replied) {
     std::optional<PgResult> r = pg_->take_reply(c);
     if (r->sqlstate == "40P01") {
@@ -281,14 +341,12 @@ std::optional<Diverged> Replayer::sql_victim(const Interaction& in, const compil
       return std::nullopt;
     }
     return Diverged{"error: deadlock_detected (the deadlock detector's victim)",
-                    server_outcome(*r, true)};
-  }
-  // Another statement of the cycle was the server's victim.
-  std::string other;
-  for (size_t k = 0; k < 2 * spec_.procs.size(); ++k) {
-    SlotView o = pg_->view(static_cast<int>(k));
-    if (static_cast<int>(k) != c && o.state == SlotState::replied)
-      other = conn_name(static_cast<int>(k));
+                    server_outcome(*r, true) +
+                        (other.empty() ? "" : "; PostgreSQL aborted " + other + " instead"),
+                    other.empty() ? ""
+                                  : "PostgreSQL aborts the statement whose wait closed the cycle "
+                                    "(each waiter checks deadlock_timeout after it started "
+                                    "waiting); the model may abort any statement of the cycle"};
   }
   return Diverged{"error: deadlock_detected (the deadlock detector's victim)",
                   v.state == SlotState::waiting
@@ -342,6 +400,85 @@ std::optional<Diverged> Replayer::redis(const Interaction& in, int64_t clock, st
   if (!r.error.empty()) throw std::runtime_error(r.error);
   if (!r.matches) return Diverged{r.model_text, r.reply_text};
   return std::nullopt;
+}
+
+std::map<int, std::string> Replayer::resumable(const compile::State& s) const {
+  std::map<int, std::string> out;
+  for (const compile::EnabledTransition& t : compile::enabled_transitions(model_, s))
+    for (const Interaction& in : t.event.interactions)
+      if (in.kind == Interaction::Kind::sql_resume)
+        out[in.connection] += (out[in.connection].empty() ? "" : " | ") + model_outcome(in, spec_) +
+                              (t.event.failed ? " (failed)" : "");
+  return out;
+}
+
+bool Replayer::queued(int c, const std::vector<int>& want) const {
+  SlotView v = pg_->view(c);
+  std::vector<int> reach, todo;
+  for (int b : v.blockers) {
+    if (std::find(want.begin(), want.end(), b) != want.end()) continue;
+    if (b < 0 || pg_->view(b).state != SlotState::waiting) return false;
+    todo.push_back(b);
+  }
+  if (todo.empty()) return false;
+  reach = v.blockers;
+  while (!todo.empty()) {
+    int b = todo.back();
+    todo.pop_back();
+    for (int d : pg_->view(b).blockers) {
+      if (d < 0 || d == c || std::find(reach.begin(), reach.end(), d) != reach.end()) continue;
+      reach.push_back(d);
+      if (pg_->view(d).state == SlotState::waiting) todo.push_back(d);
+    }
+  }
+  for (int w : want)
+    if (std::find(reach.begin(), reach.end(), w) == reach.end()) return false;
+  return true;
+}
+
+std::string Replayer::ran_ahead(size_t k, const compile::Event& ev,
+                                const compile::State& before) const {
+  if (!pg_ || (ev.kind != trace::StepKind::statement && ev.kind != trace::StepKind::orphan))
+    return "";
+  std::vector<int> actors;
+  for (const Interaction& in : ev.interactions) actors.push_back(in.connection);
+  for (const auto& [w, outcome] : resumable(before)) {
+    if (std::find(actors.begin(), actors.end(), w) != actors.end()) continue;
+    SlotState st = pg_->view(w).state;
+    if (st == SlotState::waiting || st == SlotState::idle) continue;
+    return fmt::format(
+        "waiter order: before step {}, {}'s waiting statement could go on (its lock was free) and "
+        "the server ran it on at the release ({}); the model's path keeps it waiting past {}'s "
+        "step, as PostgreSQL does only in a race",
+        k, conn_name(w), outcome, ev.actor);
+  }
+  return "";
+}
+
+void Replayer::note_barging(size_t k, const compile::Event& ev, const compile::State& before) {
+  if (!pg_ || (ev.kind != trace::StepKind::statement && ev.kind != trace::StepKind::orphan)) return;
+  std::vector<int> actors;
+  for (const Interaction& in : ev.interactions) actors.push_back(in.connection);
+  const std::map<int, std::string> after = resumable(ev.after);
+  for (const auto& [w, outcome] : resumable(before)) {
+    if (std::find(actors.begin(), actors.end(), w) != actors.end()) continue;
+    auto a = after.find(w);
+    if (a != after.end() && a->second == outcome) continue;  // the step did not touch its rows
+    // Still waiting in the model (for the step's actor); on the server it went on, or waits for
+    // someone else.
+    SlotView v = pg_->view(w);
+    bool server_follows = v.state == SlotState::waiting;
+    for (int a : actors)
+      server_follows =
+          server_follows && std::find(v.blockers.begin(), v.blockers.end(), a) != v.blockers.end();
+    if (server_follows) continue;
+    barging_ = fmt::format(
+        "waiter order: at step {}, {} went before {}, whose waiting statement could go on (its "
+        "lock was free) and would then have done another thing ({} instead of {}); on the server "
+        "that statement went on at the release, so the rest of this path is the model's only",
+        k, ev.actor, conn_name(w), outcome, a == after.end() ? "waiting again" : a->second);
+    return;
+  }
 }
 
 std::optional<Diverged> Replayer::perform(const compile::Event& ev, const compile::State& before,
@@ -549,17 +686,24 @@ ServerReplay Replayer::run(const compile::State& initial,
         }
         case trace::StepKind::statement:
         case trace::StepKind::abort:
+        case trace::StepKind::orphan:
           d = perform(ev, cur, ev.failed && !ev.error.assertion, log);
           break;
       }
       out.log.push_back(fmt::format("step {}  {}  {}", i + 1, ev.actor, log));
-      if (d) return diverged(static_cast<int>(i + 1), ev.actor, log, *d);
+      if (barging_.empty()) note_barging(i + 1, ev, cur);
+      if (d) {
+        if (barging_.empty()) barging_ = ran_ahead(i + 1, ev, cur);
+        if (!barging_.empty()) d->note = barging_ + (d->note.empty() ? "" : "; " + d->note);
+        return diverged(static_cast<int>(i + 1), ev.actor, log, *d);
+      }
       if (ev.failed) break;
       cur = ev.after;
     }
     std::string log;
     std::optional<Diverged> d = at_end(cur, property, log);
     if (!log.empty()) out.log.push_back("end  " + log);
+    if (d && !barging_.empty()) d->note = barging_ + (d->note.empty() ? "" : "; " + d->note);
     if (d) return diverged(static_cast<int>(steps.size() + 1), "", "after the last step", *d);
   } catch (const std::runtime_error& e) {
     out.status = ServerStatus::error;

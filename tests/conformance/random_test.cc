@@ -21,10 +21,20 @@
 namespace lockcheck::conformance {
 namespace {
 
-std::set<std::string> listed(const std::string& prefix) {
+// The listed classes of a direction. A class written `random:NAME?` may be absent from a run (it
+// depends on the server's timing, such as which waiter's deadlock check runs first); the others
+// must be found by a run of 200 schedules or more.
+std::set<std::string> listed(const std::string& prefix, std::set<std::string>* optional = nullptr) {
   std::set<std::string> out;
-  for (const auto& [name, reason] : known_divergences())
-    if (name.starts_with(prefix)) out.insert(name.substr(prefix.size()));
+  for (const auto& [name, reason] : known_divergences()) {
+    if (!name.starts_with(prefix)) continue;
+    std::string cls = name.substr(prefix.size());
+    if (cls.ends_with("?")) {
+      cls.pop_back();
+      if (optional != nullptr) optional->insert(cls);
+    }
+    out.insert(cls);
+  }
   return out;
 }
 
@@ -86,14 +96,15 @@ TEST(RandomServerToModel, SchedulesArePathsOfTheModelOrKnownGaps) {
                            count, seed, diverged, seconds);
   for (const auto& [cls, seeds] : found)
     std::cout << fmt::format("  {}: {} (case seeds {})\n", cls, seeds.size(), seeds_text(seeds));
-  const std::set<std::string> known = listed("random:");
+  std::set<std::string> optional;
+  const std::set<std::string> known = listed("random:", &optional);
   for (const auto& [cls, seeds] : found)
     EXPECT_TRUE(known.contains(cls)) << "a divergence of a kind not listed in "
                                         "known_divergences.txt: '"
                                      << cls << "', first at case seed " << seeds.front();
   if (count >= 200) {
     for (const std::string& cls : known)
-      EXPECT_TRUE(found.contains(cls))
+      EXPECT_TRUE(found.contains(cls) || optional.contains(cls))
           << "random:" << cls << " is listed as a known divergence but " << count
           << " random schedules did not find it: if the model was fixed, take it off the list";
   }
@@ -104,6 +115,7 @@ TEST(RandomModelToServer, PathsOfTheModelReproduce) {
   ASSERT_FALSE(pg.empty()) << servers_missing_message();
   const uint64_t count = count_from_env(100), seed = seed_from_env();
   std::map<std::string, std::vector<uint64_t>> found;
+  const std::set<std::string> known_m2s = listed("model-to-server:");
   uint64_t steps_total = 0, diverged = 0;
   const auto start = std::chrono::steady_clock::now();
   for (uint64_t i = 0; i < count; ++i) {
@@ -149,18 +161,24 @@ TEST(RandomModelToServer, PathsOfTheModelReproduce) {
         << text;
     if (r.status != oracle::ServerStatus::diverged) continue;
     ++diverged;
-    // Classes: the model aborts a deadlock victim PostgreSQL does not choose, else other.
-    std::string cls =
-        r.note.find("whose wait closed the cycle") != std::string::npos ? "other_victim" : "other";
+    // Classes (known_divergences.txt, model-to-server:CLASS): a newcomer took a freed row before
+    // the waiter queued on it (the replay notes it as the path's waiter order, server_replay.cc);
+    // the model aborts a deadlock victim PostgreSQL does not choose; else other (never listed).
+    std::string cls = r.note.starts_with("waiter order")                                ? "barging"
+                      : r.note.find("whose wait closed the cycle") != std::string::npos ? "victim"
+                                                                                        : "other";
     auto& seeds = found[cls];
     seeds.push_back(case_seed);
-    if (seeds.size() == 1) {
+    // The first of each class, and the first few of a class that is not listed (each may be a
+    // different gap).
+    if (seeds.size() == 1 || (!known_m2s.contains(cls) && seeds.size() <= 5)) {
       std::string log;
       for (const std::string& l : r.log) log += "    " + l + "\n";
       std::cout << fmt::format(
           "model -> server: divergence '{}' (case seed {}) at step {}:\n{}{}    model:  {}\n    "
           "server: {}\n",
           cls, case_seed, r.step, text, log, r.model, r.server);
+      if (!r.note.empty()) std::cout << "    note:   " << r.note << "\n";
     }
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
