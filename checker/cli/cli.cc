@@ -91,6 +91,9 @@ compile::CheckOptions check_options(const CheckArgs& args, const Environment& en
       options.search.max_states = *n;
     }
   }
+  // Without --max-memory, a share of the machine's memory: a search that outgrows it stops
+  // incomplete (exit 3) with its reports, where the kernel would have killed the process.
+  options.search.max_memory_bytes = default_memory_limit(env.memory_available_bytes);
   if (!args.max_memory.empty()) {
     std::optional<uint64_t> n = parse_size(args.max_memory);
     if (!n || *n == 0) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -31,6 +32,7 @@ struct Environment {
   bool err_is_terminal = false;             // draw the progress line on `err`
   const std::atomic<bool>* stop = nullptr;  // set on SIGINT/SIGTERM: searches stop, reports stay
   int hardware_threads = 1;                 // the default of --threads
+  uint64_t memory_available_bytes = 0;      // MemAvailable at start; 0: unknown (no default limit)
 };
 
 // Runs `lockcheck` with `argv` (argv[0] is the program name); the text report goes to `out`,

@@ -288,6 +288,20 @@ TEST_F(CliTest, OptionsReachTheChecker) {
   EXPECT_FALSE(o.por);
 }
 
+TEST_F(CliTest, DefaultMemoryLimitIsAShareOfTheAvailableMemory) {
+  std::string spec = dir_.write("p.lcs", "progress");
+  env_.memory_available_bytes = uint64_t{10} << 30;
+  env_.err_is_terminal = true;
+  EXPECT_EQ(run_cli({"check", spec}), 0);
+  EXPECT_EQ(checker_.calls.back().options.search.max_memory_bytes, uint64_t{8} << 30);
+  EXPECT_EQ(err(), "\r" + spec + ": 5 states (5/s), depth 0, queue 0, 0 B of 8.0 GiB, 1 s\033[K" +
+                       "\r" + spec +
+                       ": 10 states (5/s), depth 0, queue 0, 0 B of 8.0 GiB, 2 s\033[K" +
+                       "\r\033[K");
+  EXPECT_EQ(run_cli({"check", "--quiet", "--max-memory", "1G", spec}), 0);
+  EXPECT_EQ(checker_.calls.back().options.search.max_memory_bytes, uint64_t{1} << 30);
+}
+
 TEST_F(CliTest, FoldersAreCheckedInPathOrderWithASummary) {
   dir_.write("specs/b.lcs", "violated");
   dir_.write("specs/a.lcs", "holds");

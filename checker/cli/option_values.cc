@@ -82,4 +82,18 @@ std::optional<double> parse_seconds(std::string_view text) {
   return seconds;
 }
 
+std::optional<uint64_t> parse_mem_available(std::string_view meminfo) {
+  constexpr std::string_view kKey = "MemAvailable:";
+  size_t at = meminfo.find(kKey);
+  if (at == std::string_view::npos || (at > 0 && meminfo[at - 1] != '\n')) return std::nullopt;
+  std::string_view rest = meminfo.substr(at + kKey.size());
+  rest = rest.substr(0, rest.find('\n'));
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  size_t digits = 0;
+  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+  std::optional<uint64_t> kib = parse_count(rest.substr(0, digits));
+  if (!kib || rest.substr(digits) != " kB" || *kib > UINT64_MAX / 1024) return std::nullopt;
+  return *kib * 1024;
+}
+
 }  // namespace lockcheck::cli

@@ -23,4 +23,12 @@ std::optional<uint64_t> parse_size(std::string_view text);
 // A non-negative, finite number of seconds ("10", "0.5").
 std::optional<double> parse_seconds(std::string_view text);
 
+// The MemAvailable line of /proc/meminfo ("MemAvailable:   8048576 kB"), in bytes.
+std::optional<uint64_t> parse_mem_available(std::string_view meminfo);
+
+// The memory limit of a search without --max-memory: 80% of the memory available when lockcheck
+// starts, so that a spec too large for the machine stops incomplete (exit 3) instead of being
+// killed. 0 (no limit) when the available memory is unknown.
+inline uint64_t default_memory_limit(uint64_t available_bytes) { return available_bytes / 5 * 4; }
+
 }  // namespace lockcheck::cli

@@ -61,5 +61,21 @@ TEST(ParseSeconds, AcceptedAndRejected) {
   }
 }
 
+TEST(ParseMemAvailable, FromProcMeminfo) {
+  EXPECT_EQ(parse_mem_available("MemTotal:       16303548 kB\nMemFree:         1000 kB\n"
+                                "MemAvailable:    8048576 kB\nBuffers: 1 kB\n"),
+            uint64_t{8048576} * 1024);
+  EXPECT_EQ(parse_mem_available("MemAvailable: 0 kB"), 0u);
+  for (const char* bad : {"", "MemTotal: 1 kB\n", "MemAvailable: kB\n", "MemAvailable: 12 MB\n",
+                          "XMemAvailable: 12 kB\n", "MemAvailable: 99999999999999999999 kB\n"}) {
+    EXPECT_EQ(parse_mem_available(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(DefaultMemoryLimit, EightyPercentOfWhatIsAvailable) {
+  EXPECT_EQ(default_memory_limit(uint64_t{10} << 30), uint64_t{8} << 30);
+  EXPECT_EQ(default_memory_limit(0), 0u);
+}
+
 }  // namespace
 }  // namespace lockcheck::cli

@@ -5,9 +5,13 @@
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include "checker/cli/cli.h"
+#include "checker/cli/option_values.h"
 #include "checker/compile/check.h"
 #include "reports/html_report.h"
 
@@ -31,6 +35,18 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+// MemAvailable from /proc/meminfo, else the physical memory; 0 when neither is known.
+uint64_t memory_available() {
+  std::ifstream in("/proc/meminfo");
+  std::stringstream text;
+  text << in.rdbuf();
+  if (std::optional<uint64_t> bytes = parse_mem_available(text.str())) return *bytes;
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return 0;
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
+}
+
 }  // namespace
 
 int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err) {
@@ -41,6 +57,7 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
   env.err_is_terminal = isatty(fileno(stderr)) != 0;
   env.stop = &g_stop;
   env.hardware_threads = static_cast<int>(std::thread::hardware_concurrency());
+  env.memory_available_bytes = memory_available();
   return run(argc, argv, out, err, env);
 }
 
