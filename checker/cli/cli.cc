@@ -180,8 +180,6 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
   const bool text_to_out = args.json != "-";
   // With several specs, only those that are not as expected show their traces (--verbose: all).
   const bool several = specs.files.size() > 1;
-  // ... and a --const applies to the specs that declare it; none declaring it is a usage error.
-  options.skip_undeclared_consts = several;
   bool failed = false;  // something that makes the run exit 2 besides a spec's own errors
   std::vector<trace::SpecResult> results;
   for (const std::string& file : specs.files) {
@@ -210,20 +208,6 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
     results.push_back(std::move(result));
   }
   if (text_to_out && several) out << reports::text_summary(results);
-  if (several) {
-    for (const auto& [name, value] : options.consts) {
-      bool applied = std::any_of(results.begin(), results.end(), [&](const trace::SpecResult& r) {
-        return std::find(r.consts_applied.begin(), r.consts_applied.end(), name) !=
-               r.consts_applied.end();
-      });
-      if (!applied) {
-        err << fmt::format(
-            "lockcheck: --const {}={}: none of the {} specs declares a constant '{}'\n", name,
-            value, specs.files.size(), name);
-        failed = true;
-      }
-    }
-  }
 
   if (!args.json.empty()) {
     std::string json = reports::json_report(results, reports::JsonOptions{.version = kVersion});

@@ -117,14 +117,7 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
     return r;
   }
   r.spec = spec->name;
-  std::vector<std::pair<std::string, int64_t>> consts;
-  for (const auto& c : options.consts) {
-    bool declared = std::any_of(spec->consts.begin(), spec->consts.end(),
-                                [&](const ast::ConstDecl& d) { return d.name == c.first; });
-    if (declared) r.consts_applied.push_back(c.first);
-    if (declared || !options.skip_undeclared_consts) consts.push_back(c);
-  }
-  std::unique_ptr<CompiledSpec> compiled = CompiledSpec::build(*spec, consts, diags);
+  std::unique_ptr<CompiledSpec> compiled = CompiledSpec::build(*spec, options.consts, diags);
   if (compiled && spec->processes.empty()) {
     // Without a process no step can run: the search would end at once and "hold".
     diags.error(spec->name_loc.valid() ? spec->name_loc : SourceLoc{1, 1},

@@ -158,8 +158,7 @@ struct SpecResult {
   std::vector<std::string> notes;  // e.g. "symmetry off for client: client[2] is named"
   std::vector<Lane> lanes;
   StateSnapshot initial;
-  std::string error_text;                   // spec errors, rendered; when set, nothing was checked
-  std::vector<std::string> consts_applied;  // the --const overrides this spec declares
+  std::string error_text;  // spec errors, rendered; when set, nothing was checked
 };
 
 }  // namespace lockcheck::trace
