@@ -173,12 +173,21 @@ std::string render_html(const SpecResult& result) {
 
 std::string render_html_index(const std::vector<SpecResult>& results,
                               const std::vector<std::string>& report_files) {
-  size_t good = 0;
-  for (const auto& r : results) good += r.as_expected ? 1 : 0;
-  size_t bad = results.size() - good;
+  // A spec with errors was not checked at all: it is counted apart from the specs whose check
+  // contradicted their expectations.
+  size_t good = 0, errors = 0;
+  for (const auto& r : results) {
+    if (!r.error_text.empty()) {
+      ++errors;
+    } else if (r.as_expected) {
+      ++good;
+    }
+  }
+  size_t bad = results.size() - good - errors;
   std::string rows;
   for (size_t i = 0; i < results.size(); ++i) {
     const SpecResult& r = results[i];
+    const bool spec_error = !r.error_text.empty();
     std::string name = escape_html(r.spec.empty() ? r.file : r.spec);
     std::string link =
         i < report_files.size() && !report_files[i].empty()
@@ -188,13 +197,20 @@ std::string render_html_index(const std::vector<SpecResult>& results,
         "<tr class=\"{}\"><td>{}<div class=\"file meta\">{}</div></td><td>{}</td><td>{}</td>"
         "<td class=\"as-expected {}\">{}</td><td class=\"num\">{}</td>"
         "<td class=\"num\">{}</td></tr>\n",
-        r.as_expected ? "expected" : "not-expected", link, escape_html(r.file),
-        escape_html(verdict_text(r)), escape_html(expected_text(r)), r.as_expected ? "yes" : "no",
-        r.as_expected ? "✓ as expected" : "✗ not as expected", with_commas(r.stats.states),
-        format_seconds(r.stats.seconds));
+        spec_error      ? "spec-error"
+        : r.as_expected ? "expected"
+                        : "not-expected",
+        link, escape_html(r.file), escape_html(verdict_text(r)), escape_html(expected_text(r)),
+        r.as_expected ? "yes" : "no",
+        spec_error      ? "✗ spec error"
+        : r.as_expected ? "✓ as expected"
+                        : "✗ not as expected",
+        with_commas(r.stats.states), format_seconds(r.stats.seconds));
   }
-  std::string verdict_class = bad == 0 ? "ok" : "bad";
-  std::string verdict = bad == 0 ? "AS EXPECTED" : "NOT AS EXPECTED";
+  std::string verdict_class = bad == 0 && errors == 0 ? "ok" : "bad";
+  std::string verdict = bad > 0 ? "NOT AS EXPECTED" : errors > 0 ? "SPEC ERRORS" : "AS EXPECTED";
+  std::string errors_text =
+      errors == 0 ? "" : fmt::format(", {} spec error{}", errors, errors == 1 ? "" : "s");
   return fmt::format(
       R"(<!DOCTYPE html>
 <html lang="en">
@@ -204,7 +220,7 @@ std::string render_html_index(const std::vector<SpecResult>& results,
 <meta name="color-scheme" content="light dark">
 <meta name="generator" content="lockcheck">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>lockcheck: {} specs, {} not as expected</title>
+<title>lockcheck: {} specs, {} not as expected{}</title>
 <style>
 {}
 </style>
@@ -213,7 +229,7 @@ std::string render_html_index(const std::vector<SpecResult>& results,
 <header class="page-head">
 <div class="title-row"><div><p class="brand">lockcheck report</p><h1>{} specs checked</h1></div>
 <div class="verdict {}" id="verdict">{}</div></div>
-<p class="summary">{} as expected, {} not as expected.</p>
+<p class="summary">{} as expected, {} not as expected{}.</p>
 </header>
 <section class="properties">
 <table class="grid index">
@@ -226,8 +242,8 @@ std::string render_html_index(const std::vector<SpecResult>& results,
 </body>
 </html>
 )",
-      results.size(), bad, html_assets::kStyle, results.size(), verdict_class, verdict, good, bad,
-      rows);
+      results.size(), bad, errors_text, html_assets::kStyle, results.size(), verdict_class, verdict,
+      good, bad, errors_text, rows);
 }
 
 std::vector<std::string> html_page_names(const std::vector<SpecResult>& results) {
@@ -259,6 +275,11 @@ bool write_html(const std::vector<SpecResult>& results, const std::string& path,
       }
     }
     return write_file(file, render_html(results[0]), error);
+  }
+  if (results.size() > 1 && ends_with_html(path)) {
+    error = fmt::format("cannot write {} specs to {}: several specs need a folder", results.size(),
+                        path);
+    return false;
   }
   fs::path dir(path);
   std::error_code ec;

@@ -162,6 +162,28 @@ TEST(HtmlIndex, LinksEverySpecWithItsVerdict) {
   EXPECT_NE(page.find("NOT AS EXPECTED"), std::string::npos);
 }
 
+TEST(HtmlIndex, CountsSpecErrorsApart) {
+  trace::SpecResult bad;
+  bad.file = "specs/errors/bad.lcs";
+  bad.spec = "bad";
+  bad.error_text = "bad.lcs:3:5: error: unknown table 'seat'\n";
+  std::vector<trace::SpecResult> results = {fixture::lost_update(), fixture::holds(), bad};
+  std::string page = render_html_index(results, html_page_names(results));
+  EXPECT_NE(page.find("<title>lockcheck: 3 specs, 0 not as expected, 1 spec error</title>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<p class=\"summary\">2 as expected, 0 not as expected, 1 spec error.</p>"),
+            std::string::npos);
+  EXPECT_EQ(count(page, "class=\"not-expected\""), 0u);
+  EXPECT_EQ(count(page, "class=\"spec-error\""), 1u);
+  EXPECT_NE(page.find("✗ spec error"), std::string::npos);
+  EXPECT_NE(page.find(">SPEC ERRORS<"), std::string::npos);
+  results = {fixture::lost_update(), fixture::holds()};
+  page = render_html_index(results, html_page_names(results));
+  EXPECT_NE(page.find("<p class=\"summary\">2 as expected, 0 not as expected.</p>"),
+            std::string::npos);
+  EXPECT_NE(page.find(">AS EXPECTED<"), std::string::npos);
+}
+
 TEST(HtmlIndex, HrefsArePercentEncoded) {
   std::vector<trace::SpecResult> results = {fixture::holds()};
   std::string page = render_html_index(results, {"javascript:alert(1) \"x\".html"});
@@ -226,6 +248,14 @@ TEST_F(HtmlWrite, ReportsIoErrorsAsValues) {
   error.clear();
   EXPECT_FALSE(write_html({fixture::holds()}, (dir_ / "plain_file" / "x.html").string(), error));
   EXPECT_NE(error.find("plain_file"), std::string::npos) << error;
+}
+
+TEST_F(HtmlWrite, SeveralSpecsNeverMakeAFolderNamedLikeAPage) {
+  std::string error;
+  std::string page = (dir_ / "report.html").string();
+  EXPECT_FALSE(write_html({fixture::holds(), fixture::holds()}, page, error));
+  EXPECT_EQ(error, "cannot write 2 specs to " + page + ": several specs need a folder");
+  EXPECT_FALSE(std::filesystem::exists(page));
 }
 
 }  // namespace

@@ -87,7 +87,15 @@ Json spec_json(const trace::SpecResult& r) {
               {"as_expected", outcome(r) == Outcome::as_expected},
               {"complete", r.complete}};
   if (!r.complete && r.error_text.empty()) out["incomplete_reason"] = r.incomplete_reason;
-  if (!r.error_text.empty()) out["error"] = r.error_text;
+  if (!r.error_text.empty()) {
+    out["error"] = r.error_text;
+    Json errors = Json::array();
+    for (const trace::SpecError& e : r.errors) {
+      errors.push_back(
+          {{"file", e.file}, {"line", e.line}, {"column", e.column}, {"message", e.message}});
+    }
+    out["errors"] = std::move(errors);
+  }
   out["stats"] = {{"states", r.stats.states},
                   {"transitions", r.stats.transitions},
                   {"depth", r.stats.depth},

@@ -140,6 +140,12 @@ TEST(JsonReport, SpecErrorsAndIncompleteSearches) {
   const json& broken = j["specs"][0];
   EXPECT_EQ(broken["outcome"], "error");
   EXPECT_EQ(broken["error"], samples::broken().error_text);
+  json errors = json::array();
+  errors.push_back({{"file", "specs/errors/typo.lcs"},
+                    {"line", 3},
+                    {"column", 10},
+                    {"message", "unknown variable 'sodl' (did you mean 'sold'?)"}});
+  EXPECT_EQ(broken["errors"], errors);
   EXPECT_FALSE(broken.contains("incomplete_reason"));
   EXPECT_EQ(broken["properties"], json::array());
   const json& limited = j["specs"][1];
@@ -147,6 +153,7 @@ TEST(JsonReport, SpecErrorsAndIncompleteSearches) {
   EXPECT_EQ(limited["complete"], false);
   EXPECT_EQ(limited["incomplete_reason"], "state limit (1000 states)");
   EXPECT_FALSE(limited.contains("error"));
+  EXPECT_FALSE(limited.contains("errors"));
   EXPECT_EQ(limited["properties"][0]["status"], "unknown");
   EXPECT_EQ(limited["properties"][0]["expected"], "violated");
 }

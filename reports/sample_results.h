@@ -192,6 +192,7 @@ inline trace::SpecResult broken() {
       "specs/errors/typo.lcs:3:10: error: unknown variable 'sodl' (did you mean 'sold'?)\n"
       "  invariant x: sodl <= 1 & \"y\";\n"
       "               ^\n";
+  r.errors.push_back({r.file, 3, 10, "unknown variable 'sodl' (did you mean 'sold'?)"});
   return r;
 }
 

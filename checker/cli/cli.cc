@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <exception>
 #include <optional>
 #include <set>
@@ -56,6 +57,16 @@ struct SimulateArgs {
   std::string depth = "100";
   std::string seed = "1";
 };
+
+// "report.html", "R.HTML": the name of one page, not of a folder.
+bool ends_with_html(std::string_view path) {
+  constexpr std::string_view kExt = ".html";
+  if (path.size() < kExt.size()) return false;
+  std::string_view tail = path.substr(path.size() - kExt.size());
+  return std::equal(tail.begin(), tail.end(), kExt.begin(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  });
+}
 
 compile::CheckOptions check_options(const CheckArgs& args, const Environment& env,
                                     std::vector<std::string>& errors) {
@@ -163,6 +174,7 @@ trace::SpecResult check_one(const std::string& file, const std::string& source,
     trace::SpecResult r;
     r.file = file;
     r.error_text = fmt::format("{}: error: internal error: {}\n", file, e.what());
+    r.errors.push_back({file, 0, 0, fmt::format("internal error: {}", e.what())});
     return r;
   }
 }
@@ -172,6 +184,12 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
   compile::CheckOptions options = check_options(args, env, errors);
   SpecFiles specs = find_spec_files(args.paths);
   errors.insert(errors.end(), specs.errors.begin(), specs.errors.end());
+  if (specs.files.size() > 1 && ends_with_html(args.html)) {
+    errors.push_back(fmt::format(
+        "--html {}: {} specs are checked, which makes one page per spec and an index page; give "
+        "a folder (e.g. --html report/)",
+        args.html, specs.files.size()));
+  }
   if (!errors.empty()) {
     for (const std::string& e : errors) err << "lockcheck: " << e << '\n';
     return kExitError;
@@ -180,6 +198,8 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
   const bool text_to_out = args.json != "-";
   // With several specs, only those that are not as expected show their traces (--verbose: all).
   const bool several = specs.files.size() > 1;
+  // ... and a --const applies to the specs that declare it; none declaring it is a usage error.
+  options.skip_undeclared_consts = several;
   bool failed = false;  // something that makes the run exit 2 besides a spec's own errors
   std::vector<trace::SpecResult> results;
   for (const std::string& file : specs.files) {
@@ -208,6 +228,20 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
     results.push_back(std::move(result));
   }
   if (text_to_out && several) out << reports::text_summary(results);
+  if (several) {
+    for (const auto& [name, value] : options.consts) {
+      bool applied = std::any_of(results.begin(), results.end(), [&](const trace::SpecResult& r) {
+        return std::find(r.consts_applied.begin(), r.consts_applied.end(), name) !=
+               r.consts_applied.end();
+      });
+      if (!applied) {
+        err << fmt::format(
+            "lockcheck: --const {}={}: none of the {} specs declares a constant '{}'\n", name,
+            value, specs.files.size(), name);
+        failed = true;
+      }
+    }
+  }
 
   if (!args.json.empty()) {
     std::string json = reports::json_report(results, reports::JsonOptions{.version = kVersion});

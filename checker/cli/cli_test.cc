@@ -33,6 +33,14 @@ struct FakeChecker {
                                const compile::CheckOptions& options) {
     calls.push_back({path, source, options});
     trace::SpecResult r;
+    for (const auto& [name, value] : options.consts) {
+      if (source.find("const " + name) != std::string::npos) {
+        r.consts_applied.push_back(name);
+      } else if (!options.skip_undeclared_consts) {
+        r.error_text = path + ":0:0: error: --const " + name + ": the spec declares no constant\n";
+        return r;
+      }
+    }
     r.file = path;
     r.spec = "fake";
     r.complete = true;
@@ -270,7 +278,7 @@ TEST_F(CliTest, DefaultsReachTheChecker) {
 
 TEST_F(CliTest, OptionsReachTheChecker) {
   std::string specs = dir_.path("specs");
-  dir_.write("specs/a.lcs", "holds");
+  dir_.write("specs/a.lcs", "const SEATS const D holds");
   EXPECT_EQ(run_cli({"check", "--const", "SEATS=2", "--const", "D=-1", specs, "--threads", "3",
                      "--max-states", "1000", "--max-memory", "512M", "--max-seconds", "1.5",
                      "--no-symmetry", "--no-por", "--compress", "--quiet"}),
@@ -338,6 +346,25 @@ TEST_F(CliTest, FolderRunsPrintOnlyTheTracesOfSpecsNotAsExpected) {
   EXPECT_EQ(run_cli({"check", a, c}), 0);
   EXPECT_EQ(out(),
             a_line + c + ": HOLDS   1,234 states, depth 3, 0.00 s\n" + "2 specs: 2 as expected\n");
+}
+
+TEST_F(CliTest, ConstOnAFolderAppliesToTheSpecsThatDeclareIt) {
+  std::string a = dir_.write("specs/a.lcs", "const BUYERS holds");
+  std::string b = dir_.write("specs/b.lcs", "holds");
+  EXPECT_EQ(run_cli({"check", "--const", "BUYERS=3", dir_.path("specs")}), 0);
+  EXPECT_EQ(err(), "");
+  ASSERT_EQ(checker_.calls.size(), 2u);
+  EXPECT_TRUE(checker_.calls[0].options.skip_undeclared_consts);
+  EXPECT_EQ(out(), a + ": HOLDS   1,234 states, depth 3, 0.00 s\n" + b +
+                       ": HOLDS   1,234 states, depth 3, 0.00 s\n2 specs: 2 as expected\n");
+  // A constant that no spec declares is a mistake (a typo, or the wrong folder).
+  EXPECT_EQ(run_cli({"check", "--const", "BUYRES=3", dir_.path("specs")}), 2);
+  EXPECT_EQ(err(),
+            "lockcheck: --const BUYRES=3: none of the 2 specs declares a constant 'BUYRES'\n");
+  // One spec: the spec's own error, which can suggest the name meant.
+  checker_.calls.clear();
+  EXPECT_EQ(run_cli({"check", "--const", "BUYERS=3", b}), 2);
+  EXPECT_FALSE(checker_.calls[0].options.skip_undeclared_consts);
 }
 
 TEST_F(CliTest, ExitStatusPrecedence) {
@@ -421,6 +448,20 @@ TEST_F(CliTest, ReportFiles) {
   EXPECT_NE(xml.find("<testcase classname=\""), std::string::npos) << xml;
   ASSERT_EQ(html_calls_.size(), 1u);
   EXPECT_EQ(html_calls_[0], std::make_pair(dir_.path("r.html"), size_t{1}));
+}
+
+TEST_F(CliTest, HtmlFileWithSeveralSpecsIsAUsageError) {
+  dir_.write("specs/a.lcs", "holds");
+  dir_.write("specs/b.lcs", "holds");
+  EXPECT_EQ(run_cli({"check", dir_.path("specs"), "--html", "out/Report.HTML"}), 2);
+  EXPECT_EQ(err(),
+            "lockcheck: --html out/Report.HTML: 2 specs are checked, which makes one page per spec "
+            "and an index page; give a folder (e.g. --html report/)\n");
+  EXPECT_TRUE(checker_.calls.empty());
+  EXPECT_TRUE(html_calls_.empty());
+  EXPECT_EQ(run_cli({"check", dir_.path("specs"), "--html", dir_.path("report")}), 0);
+  ASSERT_EQ(html_calls_.size(), 1u);
+  EXPECT_EQ(html_calls_[0], std::make_pair(dir_.path("report"), size_t{2}));
 }
 
 TEST_F(CliTest, UnwritableReportsAreErrorsButTheOthersAreWritten) {

@@ -99,6 +99,16 @@ bool has_counterexample(const engine::SearchResult& sr) {
   return false;
 }
 
+// The spec's errors, rendered for the terminal and as data for the JSON report.
+void set_errors(trace::SpecResult& r, const Diagnostics& diags, const std::string& path,
+                const std::string& source) {
+  r.error_text = render_all(diags, path, source);
+  for (const Diagnostic& d : diags.sorted()) {
+    if (d.severity == Severity::error)
+      r.errors.push_back({path, d.loc.line, d.loc.column, d.message});
+  }
+}
+
 // Searches a model; `spent` is the time already used by an earlier search of the same spec.
 using Searcher = std::function<engine::SearchResult(const engine::Model&, double spent)>;
 
@@ -111,13 +121,22 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
   Diagnostics diags;
   std::unique_ptr<ast::Spec> spec = front::read_spec(source, path, diags);
   if (!spec || diags.has_errors()) {
-    r.error_text = render_all(diags, path, source);
-    if (r.error_text.empty())
+    set_errors(r, diags, path, source);
+    if (r.error_text.empty()) {
       r.error_text = fmt::format("{}: error: the spec could not be read\n", path);
+      r.errors.push_back({path, 0, 0, "the spec could not be read"});
+    }
     return r;
   }
   r.spec = spec->name;
-  std::unique_ptr<CompiledSpec> compiled = CompiledSpec::build(*spec, options.consts, diags);
+  std::vector<std::pair<std::string, int64_t>> consts;
+  for (const auto& c : options.consts) {
+    bool declared = std::any_of(spec->consts.begin(), spec->consts.end(),
+                                [&](const ast::ConstDecl& d) { return d.name == c.first; });
+    if (declared) r.consts_applied.push_back(c.first);
+    if (declared || !options.skip_undeclared_consts) consts.push_back(c);
+  }
+  std::unique_ptr<CompiledSpec> compiled = CompiledSpec::build(*spec, consts, diags);
   if (compiled && spec->processes.empty()) {
     // Without a process no step can run: the search would end at once and "hold".
     diags.error(spec->name_loc.valid() ? spec->name_loc : SourceLoc{1, 1},
@@ -126,7 +145,7 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
     compiled.reset();
   }
   if (!compiled) {
-    r.error_text = render_all(diags, path, source);
+    set_errors(r, diags, path, source);
     return r;
   }
   Interpreter interp(*compiled);

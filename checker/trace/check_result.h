@@ -147,6 +147,15 @@ struct Lane {  // for the HTML sequence diagram
   std::string kind;  // "process", "database", "redis", "clock"
 };
 
+// One spec error as data (the JSON report's `errors`); line and column are 0 for an error
+// without a place in the file, such as a --const the spec does not declare.
+struct SpecError {
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string message;
+};
+
 struct SpecResult {
   std::string file;
   std::string spec;
@@ -158,7 +167,9 @@ struct SpecResult {
   std::vector<std::string> notes;  // e.g. "symmetry off for client: client[2] is named"
   std::vector<Lane> lanes;
   StateSnapshot initial;
-  std::string error_text;  // spec errors, rendered; when set, nothing was checked
+  std::string error_text;                   // spec errors, rendered; when set, nothing was checked
+  std::vector<SpecError> errors;            // the same errors as data, in the order of error_text
+  std::vector<std::string> consts_applied;  // the --const overrides this spec declares
 };
 
 }  // namespace lockcheck::trace

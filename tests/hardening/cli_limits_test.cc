@@ -194,6 +194,24 @@ TEST(Paths, EmptyFileIsNothingToCheck) {
       << run.describe();
 }
 
+TEST(Paths, JsonSpecErrorsCarryTheirPlace) {
+  TempFolder dir;
+  std::string bad = dir.write("bad.lcs", "ghost sold = 0;\nprocess p {\n  sodl = 1;\n}\n");
+  ChildRun run = run_binary({"check", "--json", "-", bad});
+  EXPECT_EQ(run.exit_code, 2) << run.describe();
+  nlohmann::json j = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << run.describe();
+  const nlohmann::json& spec = j["specs"][0];
+  EXPECT_EQ(spec["outcome"], "error");
+  ASSERT_EQ(spec["errors"].size(), 1u) << spec.dump(2);
+  EXPECT_EQ(spec["errors"][0]["file"], bad);
+  EXPECT_EQ(spec["errors"][0]["line"], 3);
+  EXPECT_EQ(spec["errors"][0]["column"], 3);
+  EXPECT_NE(spec["errors"][0]["message"].get<std::string>().find("sodl"), std::string::npos)
+      << spec.dump(2);
+  EXPECT_NE(spec["error"].get<std::string>().find(bad + ":3:3: error: "), std::string::npos);
+}
+
 TEST(Paths, BinaryFileIsAShortErrorList) {
   TempFolder dir;
   std::string bytes;
