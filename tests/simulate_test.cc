@@ -30,7 +30,7 @@ TEST(SimulateTest, AWalkFindsTheRaceAndTheTraceReplays) {
   walks.depth = 20;
   auto r = compile::simulate_spec(path, read(path), compile::CheckOptions{}, walks);
   EXPECT_FALSE(r.complete);
-  EXPECT_EQ(r.incomplete_reason, "simulation: 50 random runs of at most 20 steps");
+  EXPECT_EQ(r.incomplete_reason, "random search, not a proof: 50 walks of at most 20 steps");
   const auto* p = find(r, "never_negative");
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->status, trace::Status::violated);
@@ -50,6 +50,21 @@ TEST(SimulateTest, NothingIsEverReportedAsHolding) {
     if (p.kind != trace::PropertyKind::reachable) {
       EXPECT_EQ(p.status, trace::Status::unknown) << p.name;
     }
+}
+
+TEST(SimulateTest, CountsDistinctStates) {
+  const std::string path = "specs/booking/select_for_update_2.lcs";
+  compile::CheckOptions exhaustive;
+  exhaustive.symmetry = false;  // as the walks see the spec
+  auto all = compile::check_spec(path, read(path), exhaustive);
+  ASSERT_TRUE(all.complete);
+  engine::WalkOptions walks;
+  walks.runs = 200;
+  auto r = compile::simulate_spec(path, read(path), compile::CheckOptions{}, walks);
+  // 200 walks visit far more states than there are; each is counted once.
+  EXPECT_GT(r.stats.states, 1u);
+  EXPECT_LE(r.stats.states, all.stats.states);
+  EXPECT_EQ(r.incomplete_reason, "random search, not a proof: 200 walks of at most 100 steps");
 }
 
 TEST(SimulateTest, TheSameSeedGivesTheSameWalks) {

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <random>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace lockcheck::engine {
@@ -45,17 +47,23 @@ SearchResult random_walks(const Model& model, const WalkOptions& options) {
   r.violations.resize(n);
   r.reached.assign(n, false);
   StateReport report;
+  // Distinct states, by a 64-bit hash of their encoding: 8 bytes a state whatever its size, and a
+  // collision only makes the count one lower.
+  std::unordered_set<uint64_t> seen;
+  uint64_t walks = 0;
   for (uint64_t run = 0; run < options.runs; ++run) {
     if (options.stop && options.stop->load()) {
-      r.incomplete_reason = "interrupted";
+      r.incomplete_reason = fmt::format(
+          "random search, not a proof: interrupted after {} of {} walks", walks, options.runs);
       break;
     }
+    ++walks;
     std::mt19937_64 rng(options.seed * 1000003 + run);
     std::string state = model.initial();
     std::vector<Choice> path;
     uint32_t faults = 0;
     for (uint32_t depth = 0;; ++depth) {
-      ++r.states;
+      seen.insert(std::hash<std::string_view>{}(state));
       r.depth = std::max<uint32_t>(r.depth, depth);
       report.clear();
       model.evaluate(state, report);
@@ -68,7 +76,8 @@ SearchResult random_walks(const Model& model, const WalkOptions& options) {
       model.successors(state, next);
       r.transitions += next.steps.size();
       if (next.steps.empty()) break;
-      const Step& s = next.steps[std::uniform_int_distribution<size_t>(0, next.steps.size() - 1)(rng)];
+      const Step& s =
+          next.steps[std::uniform_int_distribution<size_t>(0, next.steps.size() - 1)(rng)];
       path.push_back(s.choice);
       faults += s.fault ? 1 : 0;
       if (s.failure) {
@@ -78,10 +87,11 @@ SearchResult random_walks(const Model& model, const WalkOptions& options) {
       state = s.next;
     }
   }
+  r.states = seen.size();
   r.complete = false;
   if (r.incomplete_reason.empty())
-    r.incomplete_reason = fmt::format("simulation: {} random runs of at most {} steps", options.runs,
-                                      options.depth);
+    r.incomplete_reason = fmt::format("random search, not a proof: {} walk{} of at most {} steps",
+                                      walks, walks == 1 ? "" : "s", options.depth);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

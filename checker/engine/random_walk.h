@@ -20,7 +20,9 @@ struct WalkOptions {
 };
 
 // Among the walks that violate a property, the shortest (then fewest faults, then earliest) is
-// kept. `states` counts the states visited, with repetitions.
+// kept. `states` counts the distinct states visited; `incomplete_reason` names the result a
+// random search and says how many walks ran ("random search, not a proof: 100 walks of at most
+// 100 steps").
 SearchResult random_walks(const Model& model, const WalkOptions& options);
 
 }  // namespace lockcheck::engine
