@@ -15,6 +15,9 @@ namespace lockcheck::compile {
 
 struct CheckOptions {
   std::vector<std::pair<std::string, int64_t>> consts;  // --const NAME=VALUE overrides
+  // A folder run: an override applies to the specs that declare the constant, and is no error
+  // in the others (the CLI reports one that no spec declares).
+  bool skip_undeclared_consts = false;
   engine::SearchOptions search;
   bool symmetry = true;  // --no-symmetry turns it off
   bool por = true;       // --no-por turns it off
