@@ -14,7 +14,9 @@
  * that is a step of its own (`waiting`, `xwaiting`; the target still to visit follows from pc).
  * It goes on in a later step once the lock is free, re-checking WHERE on the row's latest
  * committed version (a client's take that finds the stock gone, or a confirm that finds its
- * reservation expired, affects nothing); any process may take a freed row first. The statements
+ * reservation expired, affects nothing, but keeps the lock it took on that latest version before
+ * the re-check, as PostgreSQL does: the take's until its ROLLBACK, the confirm's only within its
+ * step); any process may take a freed row first. The statements
  * that can wait: a client's `UPDATE inventory` (for another client or the expirer), its
  * autocommit confirm `UPDATE reservations` (for the expirer, which locks the rows it expires;
  * while it waits its implicit transaction is open, which `waiting` at AT_CONFIRM stands for), and
@@ -111,11 +113,14 @@ end:
   :: d_step { pc[_pid] == AT_TAKE && (inv_lock == 0 || (!waiting[_pid] && available < 1)) ->
        /* UPDATE inventory SET available = available - 1 WHERE item = 1 AND available >= 1;
           (or goes on, re-checking WHERE on the latest committed version) */
-       waiting[_pid] = 0;
        if :: available >= 1 ->
              inv_lock = ME; inv_writer = ME; inv_pending = available - 1; pc[_pid] = AT_INSERT
-          :: else -> pc[_pid] = AT_ROLLBACK
-       fi }
+          :: else ->
+             /* a waiter's re-check failed: the latest version stays locked */
+             if :: waiting[_pid] -> inv_lock = ME :: else -> skip fi;
+             pc[_pid] = AT_ROLLBACK
+       fi;
+       waiting[_pid] = 0 }
   :: d_step { pc[_pid] == AT_INSERT ->
        /* INSERT INTO reservations VALUES ($self, 'held', ${now() + 1}); */
        r_lock[_pid] = ME; r_writer[_pid] = ME; r_pstatus[_pid] = HELD; r_pexpires[_pid] = now + 1;
@@ -142,7 +147,8 @@ end:
        pc[_pid] = DONE;
        check_invariants(i) }
   :: d_step { pc[_pid] == AT_ROLLBACK ->
-       /* ROLLBACK; (its UPDATE matched nothing, so it holds nothing) */
+       /* ROLLBACK; (its UPDATE changed nothing, but may hold the row's lock) */
+       if :: inv_lock == ME -> inv_lock = 0 :: else -> skip fi;
        pc[_pid] = DONE }
   od
 }

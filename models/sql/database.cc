@@ -184,6 +184,9 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
     bool keep = latest != nullptr;
     if (keep && st.where && !ev.condition(*st.where, latest, keep)) return model_error(ev.error());
     if (!keep) {
+      // PostgreSQL locks the latest version before its re-check and keeps the lock when the
+      // re-check fails (ExecUpdate/ExecLockRows with TUPLE_LOCK_FLAG_FIND_LAST_VERSION).
+      if (latest != nullptr) lock_row(r, txn, need);
       drop_marks(r, txn);
       changed = true;
       continue;

@@ -398,7 +398,8 @@ TEST_F(SqlTest, WaitingUpdateRechecksWhereOnTheVersionTheBlockerCommitted) {
   EXPECT_FALSE(retry.committed) << "inside a transaction block";
   EXPECT_EQ(db_.txns[1], TxnStatus::open);
   EXPECT_FALSE(db_.cursors[1].active);
-  EXPECT_FALSE(holds_rows(db_, 1)) << "a row that fails the re-check is not locked";
+  EXPECT_TRUE(holds_rows(db_, 1))
+      << "PostgreSQL locks the latest version before the re-check and keeps the lock";
   Ok(1, Commit());
   EXPECT_EQ(Scalar(Select(kSeats, {1}, Eq(0, 1))), I(0));
 }
@@ -1363,7 +1364,8 @@ TEST_F(ReadCommittedTest, Schedule2DeleteWhereValueRechecksAndNeverSeesTheNewMat
   EXPECT_EQ(r.outcome, Outcome::ok);
   EXPECT_EQ(r.row_count, 0);
   EXPECT_EQ(db_.txns[1], TxnStatus::open);
-  EXPECT_FALSE(holds_rows(db_, 1));
+  EXPECT_EQ(Rec(2)->exclusive, 1) << "locked before the re-check that failed, and kept";
+  EXPECT_EQ(Rec(1)->exclusive, -1) << "never a target";
   Ok(1, Commit());
   EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(20)}), R({I(2), I(30)})}));
 }
@@ -1539,7 +1541,8 @@ TEST_F(ReadCommittedTest, TargetChangedNotToMatchIsSkippedAndRowChangedToMatchIs
   EXPECT_EQ(r.outcome, Outcome::ok);
   EXPECT_EQ(r.row_count, 0);
   EXPECT_TRUE(r.rows.empty());
-  EXPECT_FALSE(holds_rows(db_, 1));
+  EXPECT_EQ(Rec(1)->exclusive, 1) << "locked before the re-check that failed, and kept";
+  EXPECT_EQ(Rec(2)->exclusive, -1) << "never a target";
   // A later statement takes a new snapshot and sees row 2 match.
   EXPECT_EQ(Ok(1, low), (std::vector<Row>{R({I(2)})}));
   Ok(1, Commit());
@@ -1585,7 +1588,7 @@ TEST_F(ReadCommittedTest, LimitOneForUpdateMovesToTheNextTargetWhenTheRecheckFai
   EXPECT_EQ(r.outcome, Outcome::ok);
   EXPECT_EQ(r.rows, (std::vector<Row>{R({I(2), I(20)})}));
   EXPECT_EQ(r.row_count, 1);
-  EXPECT_EQ(Rec(1)->exclusive, -1);
+  EXPECT_EQ(Rec(1)->exclusive, 1) << "locked before the re-check that failed, and kept";
   EXPECT_EQ(Rec(2)->exclusive, 1);
   EXPECT_TRUE(Rec(1)->marks.empty());
   EXPECT_TRUE(Rec(2)->marks.empty());
