@@ -7,6 +7,9 @@
 #include <cstddef>
 #include <string_view>
 
+#include "reports/text_trace.h"
+#include "reports/text_width.h"
+
 namespace lockcheck::reports {
 namespace {
 
@@ -14,38 +17,6 @@ using trace::PropertyKind;
 using trace::PropertyResult;
 using trace::SpecResult;
 using trace::Status;
-
-// Columns are padded by what a terminal shows, not by bytes: values and statement text may hold
-// UTF-8 ("→" in the changes column, user strings).
-size_t display_width(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
-// A statement may span several source lines; a trace step must stay on one.
-std::string one_line(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
-void pad_to(std::string& line, std::string_view cell, size_t width) {
-  line += cell;
-  for (size_t w = display_width(cell); w < width; ++w) line += ' ';
-}
 
 void trim_right(std::string& s) {
   while (!s.empty() && s.back() == ' ') s.pop_back();
@@ -59,52 +30,6 @@ std::string indent_continuations(std::string_view text, std::string_view indent)
     if (c == '\n') out += indent;
   }
   while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
-  return out;
-}
-
-std::string render_change(const trace::Change& c, std::string_view actor) {
-  // A process's own locals read better without its name: "a: 0 → 1" on user[1]'s line.
-  std::string_view path = c.path;
-  if (!actor.empty() && path.size() > actor.size() + 1 && path.substr(0, actor.size()) == actor &&
-      path[actor.size()] == '.') {
-    path.remove_prefix(actor.size() + 1);
-  }
-  return fmt::format("{}: {} → {}", path, c.from.empty() ? "(none)" : c.from,
-                     c.to.empty() ? "(none)" : c.to);
-}
-
-std::string render_trace(const std::vector<trace::TraceStep>& steps) {
-  constexpr size_t kColumns = 5;  // step, actor, text, result, changes
-  std::vector<std::array<std::string, kColumns>> rows;
-  rows.reserve(steps.size());
-  for (const trace::TraceStep& s : steps) {
-    std::string changes;
-    for (const trace::Change& c : s.changes) {
-      if (!changes.empty()) changes += ", ";
-      changes += render_change(c, s.actor);
-    }
-    rows.push_back({std::to_string(s.step), one_line(s.actor), one_line(s.text), one_line(s.result),
-                    std::move(changes)});
-  }
-  std::array<size_t, kColumns> width{};
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < kColumns; ++i) width[i] = std::max(width[i], display_width(row[i]));
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line = "  ";
-    // The step number is right-aligned so that steps 9 and 10 line up.
-    for (size_t w = display_width(row[0]); w < width[0]; ++w) line += ' ';
-    line += row[0];
-    for (size_t i = 1; i < kColumns; ++i) {
-      if (width[i] == 0) continue;  // a column empty on every step takes no room
-      line += "  ";
-      pad_to(line, row[i], width[i]);
-    }
-    trim_right(line);
-    out += line;
-    out += '\n';
-  }
   return out;
 }
 
@@ -235,9 +160,11 @@ std::string server_lines(const trace::ServerCheck& s) {
   return out;
 }
 
-std::string property_details(const PropertyResult& p, bool complete) {
+std::string property_details(const PropertyResult& p, bool complete, const TextOptions& options) {
   if (p.status == Status::violated) {
-    std::string out = p.has_trace ? render_trace(p.trace) : std::string();
+    std::string out =
+        p.has_trace ? render_trace(p.trace, {.width = options.width, .builtins = options.builtins})
+                    : std::string();
     return out + property_line(p, violation_message(p)) + server_lines(p.server);
   }
   if (p.expected != Status::violated) return "";
@@ -259,11 +186,17 @@ std::string text_report(const SpecResult& result, const TextOptions& options) {
     }
     return out;
   }
-  out += fmt::format("   {}\n", totals(result, options));
-  if (!options.details) return out;
+  // Too wide for the terminal, the totals go below rather than break in the middle.
+  std::string numbers = totals(result, options);
+  const bool below =
+      options.width > 0 && display_width(out) + 3 + display_width(numbers) > options.width;
+  out += fmt::format("{}{}\n", below ? "\n  " : "   ", numbers);
+  if (!options.details) return fit_lines(out, options.width);
   for (const std::string& note : result.notes) out += fmt::format("  note: {}\n", note);
-  for (const PropertyResult& p : result.properties) out += property_details(p, result.complete);
-  return out;
+  for (const PropertyResult& p : result.properties) {
+    out += property_details(p, result.complete, options);
+  }
+  return fit_lines(out, options.width);
 }
 
 std::string text_summary(const std::vector<SpecResult>& results) {

@@ -9,6 +9,7 @@
 // The JUnit report reuses the trace rendering, so CI shows the same text as a terminal.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ struct TextOptions {
   bool show_time = true;         // tests turn it off: times differ from run to run
   bool show_error_text = false;  // the CLI prints spec errors on stderr, not in the report
   bool details = true;  // false: the verdict line only (a folder run's specs that are as expected)
+  // A terminal's columns: trace steps and long lines are fitted to them (text_trace.h). 0, for
+  // pipes and files: every step on one line, whatever its length, so that grep finds it.
+  size_t width = 0;
+  bool builtins = true;  // list the changes of found, row_count and sql_error in traces
 };
 
 // How one spec turned out, which decides the exit status of `lockcheck check`.
@@ -50,7 +55,8 @@ std::string totals(const trace::SpecResult& result, const TextOptions& options);
 // What the report says about one property below the verdict line: its trace (if any) and the
 // line that names it ("  no_oversell: sold <= 1   is false: sold = 2"). Empty for properties
 // that hold as expected. Every line is indented by two spaces and ends with '\n'.
-std::string property_details(const trace::PropertyResult& p, bool complete);
+std::string property_details(const trace::PropertyResult& p, bool complete,
+                             const TextOptions& options = {});
 
 // The mark of a counterexample replayed on real servers ("" when it was not):
 //   "  reproduced on PostgreSQL 15.18\n", or "  diverged at step 3 on PostgreSQL 15.18: ...\n"

@@ -45,7 +45,8 @@ struct CheckArgs {
   bool no_por = false;
   bool compress = false;
   bool quiet = false;
-  bool verbose = false;  // with several specs, print the traces of those as expected too
+  bool verbose = false;  // with several specs, print the traces of those as expected too; on a
+                         // terminal, list the changes of found, row_count and sql_error
   std::string postgres;  // replay each counterexample on this PostgreSQL
   std::string redis;     // and this Redis
 };
@@ -221,6 +222,9 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
     }
     if (text_to_out) {
       reports::TextOptions text;
+      text.width = env.out_columns;
+      // The result column says what found and row_count would: a terminal leaves them out.
+      text.builtins = env.out_columns == 0 || args.verbose;
       text.details =
           !several || args.verbose || reports::outcome(result) != reports::Outcome::as_expected;
       out << reports::text_report(result, text) << std::flush;
@@ -320,7 +324,8 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
                   "Store states tree-compressed: a fraction of the memory, same results");
   check->add_flag("--quiet", args.quiet, "Draw no progress line");
   check->add_flag("--verbose", args.verbose,
-                  "With several specs, print every trace (default: only those not as expected)");
+                  "With several specs, print every trace (default: only those not as expected); "
+                  "on a terminal, show the changes of found, row_count and sql_error too");
   check->add_option("--postgres", args.postgres, "Replay each counterexample on this PostgreSQL")
       ->type_name("CONNINFO");
   check->add_option("--redis", args.redis, "Replay each counterexample on this Redis")
@@ -348,7 +353,8 @@ void add_simulate_command(CLI::App& app, SimulateArgs& args) {
   sim->add_option("--html", args.check.html, "Write the HTML report here")->type_name("PATH");
   sim->add_flag("--quiet", args.check.quiet, "Draw no progress line");
   sim->add_flag("--verbose", args.check.verbose,
-                "With several specs, print every trace (default: only those not as expected)");
+                "With several specs, print every trace (default: only those not as expected); "
+                "on a terminal, show the changes of found, row_count and sql_error too");
   sim->footer(
       "A simulation never proves that a property holds. Exit status: 1 a walk found a violation\n"
       "that was not expected; 3 otherwise (nothing contradicted the expectations); 2 errors.");

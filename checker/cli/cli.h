@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <ostream>
@@ -29,7 +30,8 @@ using HtmlWriter = std::function<bool(const std::vector<trace::SpecResult>& resu
 struct Environment {
   CheckFunction check;
   HtmlWriter write_html;
-  bool err_is_terminal = false;             // draw the progress line on `err`
+  bool err_is_terminal = false;  // draw the progress line on `err`
+  size_t out_columns = 0;  // fit the text report to this width (terminal_width.h); 0: no limit
   const std::atomic<bool>* stop = nullptr;  // set on SIGINT/SIGTERM: searches stop, reports stay
   int hardware_threads = 1;                 // the default of --threads
   uint64_t memory_available_bytes = 0;      // MemAvailable at start; 0: unknown (no default limit)

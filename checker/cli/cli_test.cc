@@ -66,6 +66,12 @@ struct FakeChecker {
       step.step = 1;
       step.actor = "user[1]";
       step.text = "x = 2";
+      if (source.find("terminal-trace") != std::string::npos) {
+        step.text = "SELECT x INTO a FROM t WHERE id = 1";
+        step.result = "a = 1";
+        step.changes = {
+            {"user[1].a", "0", "1"}, {"user[1].found", "false", "true"}, {"x", "1", "2"}};
+      }
       p.trace.push_back(step);
     }
     if (source.find("limit") != std::string::npos) {
@@ -346,6 +352,32 @@ TEST_F(CliTest, FolderRunsPrintOnlyTheTracesOfSpecsNotAsExpected) {
   EXPECT_EQ(run_cli({"check", a, c}), 0);
   EXPECT_EQ(out(),
             a_line + c + ": HOLDS   1,234 states, depth 3, 0.00 s\n" + "2 specs: 2 as expected\n");
+}
+
+TEST_F(CliTest, TracesFitTheTerminalWithoutBuiltInsUnlessVerbose) {
+  std::string a = dir_.write("a.lcs", "expected-violation terminal-trace");
+  std::string verdict = a + ": VIOLATED inv (expected)   1,234 states, depth 3, 0.00 s\n";
+  // A pipe: one line per step, every change, stores first.
+  EXPECT_EQ(run_cli({"check", a}), 0);
+  EXPECT_EQ(out(), verdict +
+                       "  1  user[1]  SELECT x INTO a FROM t WHERE id = 1  a = 1  "
+                       "x: 1 → 2, a: 0 → 1, found: false → true\n"
+                       "  inv: x <= 1   is false: x = 2\n");
+  // A terminal (the verdict line's width depends on the temporary folder's name).
+  env_.out_columns = 70;
+  EXPECT_EQ(run_cli({"check", a}), 0);
+  EXPECT_TRUE(out().starts_with(a + ": VIOLATED inv (expected)\n  1,234 states")) << out();
+  EXPECT_TRUE(
+      out().ends_with("  1  user[1]  SELECT x INTO a FROM t WHERE id = 1  a = 1\n"
+                      "                x: 1 → 2, a: 0 → 1\n"
+                      "  inv: x <= 1   is false: x = 2\n"))
+      << out();
+  EXPECT_EQ(run_cli({"check", "--verbose", a}), 0);
+  EXPECT_TRUE(
+      out().ends_with("  1  user[1]  SELECT x INTO a FROM t WHERE id = 1  a = 1\n"
+                      "                x: 1 → 2, a: 0 → 1, found: false → true\n"
+                      "  inv: x <= 1   is false: x = 2\n"))
+      << out();
 }
 
 TEST_F(CliTest, ConstOnAFolderAppliesToTheSpecsThatDeclareIt) {

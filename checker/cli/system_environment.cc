@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -12,6 +13,7 @@
 
 #include "checker/cli/cli.h"
 #include "checker/cli/option_values.h"
+#include "checker/cli/terminal_width.h"
 #include "checker/compile/check.h"
 #include "reports/html_report.h"
 
@@ -55,6 +57,8 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
   env.check = compile::check_spec;
   env.write_html = reports::write_html;
   env.err_is_terminal = isatty(fileno(stderr)) != 0;
+  env.out_columns = report_width(std::getenv("COLUMNS"), isatty(fileno(stdout)) != 0,
+                                 terminal_columns(fileno(stdout)));
   env.stop = &g_stop;
   env.hardware_threads = static_cast<int>(std::thread::hardware_concurrency());
   env.memory_available_bytes = memory_available();
