@@ -10,6 +10,10 @@ void Diagnostics::error(SourceLoc loc, std::string message) {
   items_.push_back({Severity::error, loc, std::move(message)});
 }
 
+void Diagnostics::warning(SourceLoc loc, std::string message) {
+  items_.push_back({Severity::warning, loc, std::move(message)});
+}
+
 void Diagnostics::note(SourceLoc loc, std::string message) {
   items_.push_back({Severity::note, loc, std::move(message)});
 }
@@ -55,9 +59,12 @@ std::string_view line_of(std::string_view source, uint32_t line) {
 }  // namespace
 
 std::string render(const Diagnostic& d, std::string_view path, std::string_view source) {
-  const char* kind = d.severity == Severity::error ? "error" : "note";
+  const char* kind = d.severity == Severity::error     ? "error"
+                     : d.severity == Severity::warning ? "warning"
+                                                       : "note";
   if (!d.loc.valid()) return fmt::format("{}: {}: {}\n", path, kind, d.message);
-  std::string out = fmt::format("{}:{}:{}: {}: {}\n", path, d.loc.line, d.loc.column, kind, d.message);
+  std::string out =
+      fmt::format("{}:{}:{}: {}: {}\n", path, d.loc.line, d.loc.column, kind, d.message);
   std::string_view text = line_of(source, d.loc.line);
   // Very long lines are cut around the spot so that the caret stays readable.
   constexpr size_t kMaxShown = 200;
@@ -68,7 +75,8 @@ std::string render(const Diagnostic& d, std::string_view path, std::string_view 
   out += "  ";
   out += shown;
   out += "\n  ";
-  for (size_t i = begin; i < col && i - begin < shown.size(); ++i) out += text[i] == '\t' ? '\t' : ' ';
+  for (size_t i = begin; i < col && i - begin < shown.size(); ++i)
+    out += text[i] == '\t' ? '\t' : ' ';
   out += "^\n";
   return out;
 }

@@ -10,7 +10,7 @@
 
 namespace lockcheck {
 
-enum class Severity { error, note };
+enum class Severity { error, warning, note };  // warnings: lints, which never fail a check
 
 struct Diagnostic {
   Severity severity = Severity::error;
@@ -21,6 +21,7 @@ struct Diagnostic {
 class Diagnostics {
  public:
   void error(SourceLoc loc, std::string message);
+  void warning(SourceLoc loc, std::string message);
   void note(SourceLoc loc, std::string message);
   bool has_errors() const;
   const std::vector<Diagnostic>& all() const { return items_; }

@@ -45,6 +45,7 @@ struct CheckArgs {
   bool no_por = false;
   bool compress = false;
   bool quiet = false;
+  bool no_lint = false;
   bool verbose = false;  // with several specs, print the traces of those as expected too; on a
                          // terminal, list the changes of found, row_count and sql_error
   std::string postgres;  // replay each counterexample on this PostgreSQL
@@ -211,6 +212,9 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
       failed = true;
       continue;
     }
+    // Warnings first, as a compiler's: they may explain the verdict that follows. They go to
+    // stderr, so they never change the report, the verdict or the exit status.
+    if (!args.no_lint && env.lint) err << env.lint(file, source) << std::flush;
     trace::SpecResult result = check_one(file, source, options, args, err, env);
     if (result.file.empty()) result.file = file;
     if ((!args.postgres.empty() || !args.redis.empty()) && result.error_text.empty() &&
@@ -323,6 +327,7 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
   check->add_flag("--compress", args.compress,
                   "Store states tree-compressed: a fraction of the memory, same results");
   check->add_flag("--quiet", args.quiet, "Draw no progress line");
+  check->add_flag("--no-lint", args.no_lint, "Print no warnings about the specs");
   check->add_flag("--verbose", args.verbose,
                   "With several specs, print every trace (default: only those not as expected); "
                   "on a terminal, show the changes of found, row_count and sql_error too");
@@ -352,6 +357,7 @@ void add_simulate_command(CLI::App& app, SimulateArgs& args) {
   sim->add_option("--junit", args.check.junit, "Write a JUnit XML report here")->type_name("PATH");
   sim->add_option("--html", args.check.html, "Write the HTML report here")->type_name("PATH");
   sim->add_flag("--quiet", args.check.quiet, "Draw no progress line");
+  sim->add_flag("--no-lint", args.check.no_lint, "Print no warnings about the specs");
   sim->add_flag("--verbose", args.check.verbose,
                 "With several specs, print every trace (default: only those not as expected); "
                 "on a terminal, show the changes of found, row_count and sql_error too");

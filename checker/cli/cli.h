@@ -24,12 +24,15 @@ inline constexpr int kExitIncomplete = 3;     // a limit stopped a search; nothi
 
 using CheckFunction = std::function<trace::SpecResult(
     const std::string& path, const std::string& source, const compile::CheckOptions& options)>;
+// The lint warnings of one spec, rendered ("file:line:col: warning: ..."), or "".
+using LintFunction = std::function<std::string(const std::string& path, const std::string& source)>;
 using HtmlWriter = std::function<bool(const std::vector<trace::SpecResult>& results,
                                       const std::string& path, std::string& error)>;
 
 struct Environment {
   CheckFunction check;
   HtmlWriter write_html;
+  LintFunction lint;             // null: no lints
   bool err_is_terminal = false;  // draw the progress line on `err`
   size_t out_columns = 0;  // fit the text report to this width (terminal_width.h); 0: no limit
   const std::atomic<bool>* stop = nullptr;  // set on SIGINT/SIGTERM: searches stop, reports stay

@@ -380,6 +380,30 @@ TEST_F(CliTest, TracesFitTheTerminalWithoutBuiltInsUnlessVerbose) {
       << out();
 }
 
+TEST_F(CliTest, LintWarningsGoToStderrAndNeverChangeTheVerdict) {
+  env_.lint = [](const std::string& path, const std::string& source) {
+    return source.find("lint") != std::string::npos
+               ? path + ":2:3: warning: FOR UPDATE outside a transaction\n  x\n  ^\n"
+               : std::string();
+  };
+  std::string a = dir_.write("a.lcs", "holds lint");
+  std::string b = dir_.write("b.lcs", "violated lint");
+  std::string c = dir_.write("c.lcs", "holds");
+  EXPECT_EQ(run_cli({"check", a}), 0);
+  EXPECT_EQ(err(), a + ":2:3: warning: FOR UPDATE outside a transaction\n  x\n  ^\n");
+  EXPECT_EQ(out(), a + ": HOLDS   1,234 states, depth 3, 0.00 s\n");
+  EXPECT_EQ(run_cli({"check", "--no-lint", a}), 0);
+  EXPECT_EQ(err(), "");
+  EXPECT_EQ(out(), a + ": HOLDS   1,234 states, depth 3, 0.00 s\n");
+  EXPECT_EQ(run_cli({"check", b, c}), 1);
+  EXPECT_EQ(err(), b + ":2:3: warning: FOR UPDATE outside a transaction\n  x\n  ^\n");
+  EXPECT_EQ(run_cli({"check", "--no-lint", b, c}), 1);
+  EXPECT_EQ(err(), "");
+  // simulate takes it too (and then stops at its own bad --runs).
+  EXPECT_EQ(run_cli({"simulate", "--no-lint", "--runs", "0", a}), 2);
+  EXPECT_TRUE(err().starts_with("lockcheck: --runs and --depth")) << err();
+}
+
 TEST_F(CliTest, ConstOnAFolderAppliesToTheSpecsThatDeclareIt) {
   std::string a = dir_.write("specs/a.lcs", "const BUYERS holds");
   std::string b = dir_.write("specs/b.lcs", "holds");

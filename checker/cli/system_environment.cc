@@ -15,6 +15,7 @@
 #include "checker/cli/option_values.h"
 #include "checker/cli/terminal_width.h"
 #include "checker/compile/check.h"
+#include "checker/front/lint.h"
 #include "reports/html_report.h"
 
 namespace lockcheck::cli {
@@ -56,6 +57,9 @@ int run(int argc, const char* const argv[], std::ostream& out, std::ostream& err
   Environment env;
   env.check = compile::check_spec;
   env.write_html = reports::write_html;
+  env.lint = [](const std::string& path, const std::string& source) {
+    return front::lint_text(source, path);
+  };
   env.err_is_terminal = isatty(fileno(stderr)) != 0;
   env.out_columns = report_width(std::getenv("COLUMNS"), isatty(fileno(stdout)) != 0,
                                  terminal_columns(fileno(stdout)));
