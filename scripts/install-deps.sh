@@ -30,4 +30,6 @@ fi
 if [[ "${1:-}" == "--test" && -f tests/browser/package.json ]]; then
   # The browser test drives Debian's chromium with playwright-core (no browser download).
   (cd tests/browser && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; })
+  # The editor grammar's test tokenises with VS Code's engine (editors/README.md).
+  (cd editors/test && { [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error; })
 fi
