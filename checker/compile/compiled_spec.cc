@@ -286,6 +286,8 @@ class SpecBuilder {
     out_.has_db = true;
     out_.db_name = db->name;
     out_.detect_deadlocks = db->detect_deadlocks;
+    out_.schema.default_isolation = lower_isolation(db->isolation);
+    if (db->isolation != ast::Isolation::read_committed) out_.schema.snapshots = true;
     for (const auto& t : db->tables) {
       sql::TableSchema ts;
       ts.name = t.name;
@@ -516,6 +518,8 @@ class SpecBuilder {
     sql::Statement& st = l.stmt;
     switch (s.kind) {
       case ast::SqlKind::begin:
+        if (s.isolation_given && s.isolation != ast::Isolation::read_committed)
+          out_.schema.snapshots = true;
         out_.sql_[&s] = std::move(l);
         return;
       case ast::SqlKind::commit:

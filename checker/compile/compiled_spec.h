@@ -18,6 +18,18 @@
 
 namespace lockcheck::compile {
 
+inline sql::Isolation lower_isolation(ast::Isolation level) {
+  switch (level) {
+    case ast::Isolation::read_committed:
+      return sql::Isolation::read_committed;
+    case ast::Isolation::repeatable_read:
+      return sql::Isolation::repeatable_read;
+    case ast::Isolation::serializable:
+      return sql::Isolation::serializable;
+  }
+  return sql::Isolation::read_committed;
+}
+
 struct Group {
   const ast::Process* decl = nullptr;
   bool array = false;  // `client[1..N]` (else a single process)

@@ -527,9 +527,14 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
     return &out.interactions.back();
   };
   if (q.kind == ast::SqlKind::begin) {
-    sql::begin(f.s.db, txn);
+    const sql::Isolation level =
+        q.isolation_given ? lower_isolation(q.isolation) : spec_.schema.default_isolation;
+    sql::begin(f.s.db, txn, level, q.read_only);
     ++ps.pc;
-    record(Interaction::Kind::sql_begin);
+    if (Interaction* rec = record(Interaction::Kind::sql_begin)) {
+      rec->isolation = level;
+      rec->read_only = q.read_only;
+    }
     return;
   }
   if (victim) {

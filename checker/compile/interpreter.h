@@ -35,6 +35,8 @@ struct Interaction {
   };
   Kind kind = Kind::sql_start;
   int connection = -1;  // the process index; for an orphaned statement, processes + index
+  sql::Isolation isolation = sql::Isolation::read_committed;  // sql_begin: the level it opens
+  bool read_only = false;                                     // sql_begin: READ ONLY
   // SQL: the lowered statement and its host values (sql_start; sql_resume repeats them).
   const sql::Statement* stmt = nullptr;
   std::vector<Value> params;

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "checker/base/byte_codec.h"
+#include "models/sql/row_access.h"
 
 namespace lockcheck::compile {
 
@@ -157,8 +158,10 @@ void Symmetry::permute(State& s, const std::vector<int>& from) {
     std::vector<sql::TxnStatus> txns(slots);
     std::vector<sql::Cursor> cursors(slots);
     std::vector<int64_t> starts(s.db.starts.size());
+    std::vector<sql::TxnMode> modes(s.db.modes.size());
     for (size_t i = 0; i < slots; ++i) {
       txns[i] = s.db.txns[slot_from(i)];
+      if (!modes.empty()) modes[i] = s.db.modes[slot_from(i)];
       cursors[i] = std::move(s.db.cursors[slot_from(i)]);
       for (auto& v : cursors[i].params) v = rename(v, newpos);
       for (auto& v : cursors[i].locals) v = rename(v, newpos);
@@ -169,6 +172,7 @@ void Symmetry::permute(State& s, const std::vector<int>& from) {
     s.db.txns = std::move(txns);
     s.db.cursors = std::move(cursors);
     s.db.starts = std::move(starts);
+    s.db.modes = std::move(modes);
     for (auto& t : s.db.tables) {
       for (auto& r : t.rows) {
         if (r.committed)
@@ -181,6 +185,13 @@ void Symmetry::permute(State& s, const std::vector<int>& from) {
         std::sort(r.shared.begin(), r.shared.end());
         for (auto& mk : r.marks) mk.txn = rename_slot(mk.txn);
         std::sort(r.marks.begin(), r.marks.end());
+        for (auto& o : r.old) {
+          if (o.row)
+            for (auto& v : *o.row) v = rename(v, newpos);
+          for (auto& t : o.seen_by) t = rename_slot(t);
+          std::sort(o.seen_by.begin(), o.seen_by.end());
+        }
+        sql::sort_old_versions(r.old);
       }
     }
   }
@@ -205,6 +216,11 @@ std::string Symmetry::signature(const State& s, int m, int first, int count) con
   for (const Value& v : ps.locals) value(v);
   if (s.has_db && m < static_cast<int>(s.db.txns.size())) {
     w.u(static_cast<uint64_t>(s.db.txns[m]));
+    if (static_cast<size_t>(m) < s.db.modes.size()) {
+      const sql::TxnMode& mode = s.db.modes[static_cast<size_t>(m)];
+      w.u(static_cast<uint64_t>(mode.level) * 4 + (mode.read_only ? 2 : 0) +
+          (mode.snapshot ? 1 : 0));
+    }
     // The member's waiting statement and its orphan's: their positions and host values.
     const size_t orphan = s.procs.size() + static_cast<size_t>(m);
     for (size_t t : {static_cast<size_t>(m), orphan}) {

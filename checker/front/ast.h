@@ -23,21 +23,21 @@ using StmtPtr = std::unique_ptr<Stmt>;
 // apply (SQL: three-valued logic, `=`/`<>`, columns; host: `==`/`!=`, names).
 
 enum class ExprKind {
-  int_lit,      // int_value
-  text_lit,     // text
-  bool_lit,     // int_value (0/1)
+  int_lit,   // int_value
+  text_lit,  // text
+  bool_lit,  // int_value (0/1)
   null_lit,
-  name,         // text = identifier; resolved into ref (local, shared var, const, ...)
-  self,         // `self`
-  now,          // `now()`
-  unary,        // op in {neg, not_}; args[0]
-  binary,       // op; args[0], args[1]
-  index,        // args[0] = base (a name: process group or redis node or node array), args[1] = index
-                //   `client[2]` (a pid), `cache['k']` (a Redis value), `node[2]['k']`
-  field,        // args[0] = a process expression (`client[2]`, or a quantifier variable), text = field
-                //   (`done`, `crashed`, or a local's name)
-  quantifier,   // quant; text = bound variable; group = process group name; args[0] = body
-  subquery,     // SQL scalar subquery in a property: select
+  name,    // text = identifier; resolved into ref (local, shared var, const, ...)
+  self,    // `self`
+  now,     // `now()`
+  unary,   // op in {neg, not_}; args[0]
+  binary,  // op; args[0], args[1]
+  index,   // args[0] = base (a name: process group or redis node or node array), args[1] = index
+           //   `client[2]` (a pid), `cache['k']` (a Redis value), `node[2]['k']`
+  field,   // args[0] = a process expression (`client[2]`, or a quantifier variable), text = field
+           //   (`done`, `crashed`, or a local's name)
+  quantifier,  // quant; text = bound variable; group = process group name; args[0] = body
+  subquery,    // SQL scalar subquery in a property: select
   // SQL-only forms
   column,       // text = column name (in SQL expressions)
   host,         // `$x` or `${e}` inside SQL: args[0] is the host expression
@@ -47,10 +47,22 @@ enum class ExprKind {
 
 enum class Op {
   none,
-  add, sub, mul, div, mod,
-  eq, ne, lt, le, gt, ge,  // host `==`/`!=` and SQL `=`/`<>`/`!=` all map to eq/ne
-  and_, or_, implies,
-  neg, not_,
+  add,
+  sub,
+  mul,
+  div,
+  mod,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,  // host `==`/`!=` and SQL `=`/`<>`/`!=` all map to eq/ne
+  and_,
+  or_,
+  implies,
+  neg,
+  not_,
 };
 
 enum class Quant { all, some, count };
@@ -58,14 +70,14 @@ enum class Quant { all, some, count };
 // What a name refers to, filled by the resolver.
 enum class RefKind {
   unresolved,
-  constant,      // index into Spec::consts
-  shared,        // index into Spec::vars
-  ghost,         // index into Spec::ghosts
-  local,         // index into the enclosing Process::locals
-  builtin,       // found / row_count / sql_error: index 0 / 1 / 2
-  process_group, // index into Spec::processes
-  redis_node,    // index into Spec::redis
-  quantified,    // a quantifier's bound variable; index = nesting depth (0 = outermost)
+  constant,       // index into Spec::consts
+  shared,         // index into Spec::vars
+  ghost,          // index into Spec::ghosts
+  local,          // index into the enclosing Process::locals
+  builtin,        // found / row_count / sql_error: index 0 / 1 / 2
+  process_group,  // index into Spec::processes
+  redis_node,     // index into Spec::redis
+  quantified,     // a quantifier's bound variable; index = nesting depth (0 = outermost)
 };
 
 struct Ref {
@@ -94,12 +106,12 @@ enum class SqlKind { begin, commit, rollback, select, update, insert, delete_ };
 enum class Aggregate { none, count_star, count, sum, min, max };
 enum class LockMode { none, for_update, for_share };
 enum class WaitMode { wait, nowait, skip_locked };
-enum class Isolation { read_committed, repeatable_read, serializable };  // the last two: phase 2
+enum class Isolation { read_committed, repeatable_read, serializable };  // serializable: refused
 
 struct SelectItem {
   Aggregate agg = Aggregate::none;
-  bool star = false;    // `*` (agg none) or COUNT(*) (agg count_star)
-  std::string column;   // for a plain column or an aggregate's argument
+  bool star = false;   // `*` (agg none) or COUNT(*) (agg count_star)
+  std::string column;  // for a plain column or an aggregate's argument
   SourceLoc loc;
 };
 
@@ -118,9 +130,11 @@ struct IntoTarget {
 struct SqlStmt {
   SqlKind kind = SqlKind::select;
   SourceLoc loc;
-  std::string database;   // explicit `db:` prefix, or "" when omitted
+  std::string database;  // explicit `db:` prefix, or "" when omitted
   SourceLoc database_loc;
   Isolation isolation = Isolation::read_committed;  // BEGIN ISOLATION LEVEL ...
+  bool isolation_given = false;  // ISOLATION LEVEL was written (else the database's default)
+  bool read_only = false;        // BEGIN ... READ ONLY
   std::string table;
   SourceLoc table_loc;
   // SELECT
@@ -169,9 +183,9 @@ struct RedisCmd {
   SourceLoc loc;
   std::string node;  // the node (or node array) name
   SourceLoc node_loc;
-  Ref node_ref;      // resolved: redis_node
-  ExprPtr node_index;  // `node[i]:` the index expression, or null
-  std::vector<Word> keys;  // GET/EXISTS/INCR/...: one key; DEL: one or more
+  Ref node_ref;               // resolved: redis_node
+  ExprPtr node_index;         // `node[i]:` the index expression, or null
+  std::vector<Word> keys;     // GET/EXISTS/INCR/...: one key; DEL: one or more
   std::optional<Word> value;  // SET value, INCRBY/DECRBY amount, EXPIRE seconds
   SetCondition condition = SetCondition::always;
   TtlUnit ttl_unit = TtlUnit::none;
@@ -182,19 +196,19 @@ struct RedisCmd {
 // Statements.
 
 enum class StmtKind {
-  var_decl,   // target = name, expr = initial value (locals at the top of a process)
-  assign,     // target = expr
-  if_,        // expr = condition, body, else_body (an `else if` is a single if_ in else_body)
-  while_,     // expr = condition, body
+  var_decl,  // target = name, expr = initial value (locals at the top of a process)
+  assign,    // target = expr
+  if_,       // expr = condition, body, else_body (an `else if` is a single if_ in else_body)
+  while_,    // expr = condition, body
   break_,
   continue_,
   done,
-  assert_,    // expr, message
-  await_,     // expr
-  sleep,      // expr (ticks)
-  atomic,     // body
-  sql,        // sql; target = "" (results go through INTO and the built-ins)
-  redis,      // redis; target = the variable assigned the reply, or ""
+  assert_,  // expr, message
+  await_,   // expr
+  sleep,    // expr (ticks)
+  atomic,   // body
+  sql,      // sql; target = "" (results go through INTO and the built-ins)
+  redis,    // redis; target = the variable assigned the reply, or ""
 };
 
 struct Stmt {
@@ -245,6 +259,8 @@ struct Database {
   std::vector<Table> tables;
   std::vector<InitialInsert> inserts;
   bool detect_deadlocks = false;
+  Isolation isolation = Isolation::read_committed;  // `isolation ...;`: the default level
+  SourceLoc isolation_loc;
 };
 
 struct ConstDecl {

@@ -167,6 +167,7 @@ std::string to_string(const ast::SqlStmt& s, bool refs) {
       out += "BEGIN";
       if (s.isolation == ast::Isolation::repeatable_read) out += " ISOLATION LEVEL REPEATABLE READ";
       if (s.isolation == ast::Isolation::serializable) out += " ISOLATION LEVEL SERIALIZABLE";
+      if (s.read_only) out += " READ ONLY";
       return out;
     case ast::SqlKind::commit:
       return out + "COMMIT";

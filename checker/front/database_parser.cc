@@ -1,5 +1,5 @@
-// The `database NAME { ... }` block: tables, initial rows and `detect deadlocks`. Its keywords
-// and column types are read in any case, like SQL.
+// The `database NAME { ... }` block: tables, initial rows, `detect deadlocks` and `isolation`. Its
+// keywords and column types are read in any case, like SQL.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -33,8 +33,13 @@ void Parser::parse_database(ast::Spec& spec) {
         db.detect_deadlocks = true;
         expect_semicolon("statement");
       }
+    } else if (at_keyword("isolation")) {
+      parse_default_isolation(db);
+    } else if (at_keyword("ssi")) {
+      error(take().loc, "ssi granularity is not supported yet");
+      sync_statement();
     } else {
-      report_expected("'table', 'insert' or 'detect deadlocks'", "in a database");
+      report_expected("'table', 'insert', 'detect deadlocks' or 'isolation'", "in a database");
       sync_statement();
     }
     if (peek().begin == before && !at_punct("}") && peek().kind != TokenKind::eof) take();
@@ -43,6 +48,33 @@ void Parser::parse_database(ast::Spec& spec) {
     report_expected("'}'", fmt::format("to close the database opened at line {}", open.loc.line));
   }
   if (!second) spec.database = std::move(db);
+}
+
+// `isolation read committed | repeatable read | serializable;`: PostgreSQL's
+// default_transaction_isolation (autocommit statements and BEGIN without a level use it).
+void Parser::parse_default_isolation(ast::Database& db) {
+  Token kw = take();
+  db.isolation_loc = kw.loc;
+  if (accept_keyword("read")) {
+    if (!accept_keyword("committed")) {
+      report_expected("'committed'", "after 'read'");
+      return sync_statement();
+    }
+    db.isolation = ast::Isolation::read_committed;
+  } else if (accept_keyword("repeatable")) {
+    if (!accept_keyword("read")) {
+      report_expected("'read'", "after 'repeatable'");
+      return sync_statement();
+    }
+    db.isolation = ast::Isolation::repeatable_read;
+  } else if (accept_keyword("serializable")) {
+    db.isolation = ast::Isolation::serializable;
+    error(kw.loc, "isolation serializable is not supported yet");
+  } else {
+    report_expected("'read committed', 'repeatable read' or 'serializable'", "after 'isolation'");
+    return sync_statement();
+  }
+  expect_semicolon("statement");
 }
 
 namespace {

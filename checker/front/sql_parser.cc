@@ -37,24 +37,52 @@ std::unique_ptr<ast::SqlStmt> Parser::parse_sql() {
   if (w == "begin") {
     s->kind = ast::SqlKind::begin;
     if (!accept_keyword("transaction")) accept_keyword("work");
-    if (at_keyword("isolation")) {
-      Token iso = take();
-      if (!expect_keyword("level", "after 'ISOLATION'")) return s;
-      take();
-      if (accept_keyword("read")) {
-        if (!accept_keyword("committed") && !accept_keyword("uncommitted")) {
-          report_expected("'COMMITTED'", "after 'READ'");
-        }
-      } else if (accept_keyword("repeatable")) {
-        if (!expect_keyword("read", "after 'REPEATABLE'")) return s;
+    // Transaction modes, as PostgreSQL's BEGIN takes them: in any order, commas optional.
+    bool first = true;
+    while (at_keyword("isolation") || at_keyword("read") || at_keyword("deferrable") ||
+           at_keyword("not") || (!first && at_punct(","))) {
+      if (!first) accept_punct(",");
+      first = false;
+      if (at_keyword("isolation")) {
+        Token iso = take();
+        if (!expect_keyword("level", "after 'ISOLATION'")) return s;
         take();
-        s->isolation = ast::Isolation::repeatable_read;
-        error(iso.loc, "ISOLATION LEVEL REPEATABLE READ is not supported yet");
-      } else if (accept_keyword("serializable")) {
-        s->isolation = ast::Isolation::serializable;
-        error(iso.loc, "ISOLATION LEVEL SERIALIZABLE is not supported yet");
+        s->isolation_given = true;
+        if (accept_keyword("read")) {
+          if (!accept_keyword("committed") && !accept_keyword("uncommitted")) {
+            report_expected("'COMMITTED'", "after 'READ'");
+            return s;
+          }
+          s->isolation = ast::Isolation::read_committed;
+        } else if (accept_keyword("repeatable")) {
+          if (!expect_keyword("read", "after 'REPEATABLE'")) return s;
+          take();
+          s->isolation = ast::Isolation::repeatable_read;
+        } else if (accept_keyword("serializable")) {
+          s->isolation = ast::Isolation::serializable;
+          error(iso.loc, "ISOLATION LEVEL SERIALIZABLE is not supported yet");
+        } else {
+          report_expected("READ COMMITTED, REPEATABLE READ or SERIALIZABLE", "");
+          return s;
+        }
+      } else if (at_keyword("read")) {
+        take();
+        if (accept_keyword("only")) {
+          s->read_only = true;
+        } else if (accept_keyword("write")) {
+          s->read_only = false;
+        } else {
+          report_expected("'ONLY' or 'WRITE'", "after 'READ'");
+          return s;
+        }
       } else {
-        report_expected("READ COMMITTED, REPEATABLE READ or SERIALIZABLE", "");
+        Token d = peek();
+        if (accept_keyword("not") && !at_keyword("deferrable")) {
+          report_expected("'DEFERRABLE'", "after 'NOT'");
+          return s;
+        }
+        take();
+        error(d.loc, "DEFERRABLE transactions are not supported yet");
       }
     }
     return s;

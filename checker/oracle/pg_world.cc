@@ -22,8 +22,7 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kSessionSettings =
     "SET enable_seqscan = off; SET enable_bitmapscan = off; SET jit = off; "
     "SET client_min_messages = error; SET lock_timeout = 0; SET statement_timeout = 0; "
-    "SET idle_in_transaction_session_timeout = 0; "
-    "SET default_transaction_isolation = 'read committed'";
+    "SET idle_in_transaction_session_timeout = 0; ";
 constexpr const char* kDeadlockTimeout = "20ms";
 
 std::vector<int> parse_int_array(const std::string& text) {
@@ -93,6 +92,7 @@ std::unique_ptr<PgWorld> PgWorld::open(const PgWorldOptions& options, const sql:
   if (dt.ok && !dt.rows.empty() && dt.rows[0][0])
     w->deadlock_timeout_ms_ = parse_ms(*dt.rows[0][0]);
 
+  w->default_isolation_ = schema.default_isolation;
   w->schema_ = unique_schema_name();
   std::vector<std::string> setup = {fmt::format("CREATE SCHEMA {}", w->schema_),
                                     fmt::format("SET search_path TO {}", w->schema_)};
@@ -144,7 +144,9 @@ bool PgWorld::open_session(Slot& s, std::string& error) {
   }
   s.pid = s.session->backend_pid();
   s.orphan = false;
-  PgResult r = s.session->exec(fmt::format("SET search_path TO {}; {}", schema_, kSessionSettings));
+  PgResult r = s.session->exec(
+      fmt::format("SET search_path TO {}; {}SET default_transaction_isolation = '{}'", schema_,
+                  kSessionSettings, sql::isolation_name(default_isolation_)));
   if (!r.ok) {
     error = fmt::format("cannot configure a connection: {}", r.message);
     return false;

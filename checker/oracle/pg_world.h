@@ -117,6 +117,7 @@ class PgWorld {
   std::unique_ptr<PgSession> admin_;
   std::unique_ptr<PgSession> monitor_;
   std::string schema_;
+  sql::Isolation default_isolation_ = sql::Isolation::read_committed;
   std::string version_;
   double deadlock_timeout_ms_ = 1000;
   bool can_set_deadlock_timeout_ = false;

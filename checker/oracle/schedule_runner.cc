@@ -370,11 +370,16 @@ bool Runner::act(const ScheduleAction& a, ScheduleOutcome& out) {
     bool want_txn = cur_.db.txns[static_cast<size_t>(p)] != sql::TxnStatus::none;
     if (want_txn && !pg_->in_transaction(p)) {
       PgResult begin;
-      if (!pg_->exec(p, "BEGIN", begin, error) || !begin.ok) {
+      std::string text = "BEGIN";
+      if (static_cast<size_t>(p) < cur_.db.modes.size()) {
+        const sql::TxnMode& m = cur_.db.modes[static_cast<size_t>(p)];
+        text = sql::render_begin(m.level, m.read_only);
+      }
+      if (!pg_->exec(p, text, begin, error) || !begin.ok) {
         out.error = error.empty() ? begin.message : error;
         return false;
       }
-      line += "BEGIN; ";
+      line += text + "; ";
     }
     was_in_txn_[static_cast<size_t>(p)] = pg_->in_transaction(p);
     line += render(*in, false);

@@ -64,6 +64,7 @@ class Replayer {
   std::optional<Diverged> perform(const compile::Event& ev, const compile::State& before,
                                   bool failed_model_error, std::string& log);
   std::optional<Diverged> sql_start(const Interaction& in, bool in_txn, std::string& log);
+  std::map<int, std::string> begin_text_;  // per connection: its last BEGIN (level, READ ONLY)
   std::optional<Diverged> sql_resume(const Interaction& in, std::string& log);
   std::optional<Diverged> sql_victim(const Interaction& in, const compile::State& before,
                                      std::string& log);
@@ -243,9 +244,11 @@ std::optional<Diverged> Replayer::sql_start(const Interaction& in, bool in_txn, 
   bool was_in_txn = pg_->in_transaction(c);
   if (in_txn && !was_in_txn && c < static_cast<int>(spec_.procs.size())) {
     PgResult begin;
-    if (!pg_->exec(c, "BEGIN", begin, error) || !begin.ok)
+    auto known = begin_text_.find(c);
+    const std::string text = known != begin_text_.end() ? known->second : "BEGIN";
+    if (!pg_->exec(c, text, begin, error) || !begin.ok)
       throw std::runtime_error(error.empty() ? "BEGIN failed: " + begin.message : error);
-    log += "BEGIN; ";
+    log += text + "; ";
     was_in_txn = true;
   }
   log += render(in, false);
@@ -487,9 +490,15 @@ std::optional<Diverged> Replayer::perform(const compile::Event& ev, const compil
   // Whether each process's transaction block is open in the model, interaction by interaction.
   std::vector<bool> in_txn(static_cast<size_t>(nprocs), false);
   if (before.has_db)
-    for (int p = 0; p < nprocs; ++p)
+    for (int p = 0; p < nprocs; ++p) {
       in_txn[static_cast<size_t>(p)] =
           before.db.txns[static_cast<size_t>(p)] != sql::TxnStatus::none;
+      // A BEGIN run before this step (at the start, or after an earlier step's statement).
+      if (in_txn[static_cast<size_t>(p)] && static_cast<size_t>(p) < before.db.modes.size()) {
+        const sql::TxnMode& m = before.db.modes[static_cast<size_t>(p)];
+        begin_text_[p] = sql::render_begin(m.level, m.read_only);
+      }
+    }
   size_t n = ev.interactions.size();
   // A model error (a full table, an overflow) is the spec's, not a server's behaviour: its
   // interaction is not compared.
@@ -502,6 +511,7 @@ std::optional<Diverged> Replayer::perform(const compile::Event& ev, const compil
     switch (in.kind) {
       case Interaction::Kind::sql_begin:
         if (c >= 0 && c < nprocs) in_txn[static_cast<size_t>(c)] = true;
+        begin_text_[c] = sql::render_begin(in.isolation, in.read_only);
         continue;
       case Interaction::Kind::sql_start: {
         bool open = c >= 0 && c < nprocs && in_txn[static_cast<size_t>(c)];

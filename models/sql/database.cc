@@ -93,6 +93,11 @@ bool limit_value(const Statement& st, const Context& ctx, int64_t& out, std::str
   return true;
 }
 
+// The transaction reads its transaction snapshot (REPEATABLE READ or SERIALIZABLE, §4.7).
+bool has_snapshot(const DbState& db, int txn) {
+  return static_cast<size_t>(txn) < db.modes.size() && db.modes[static_cast<size_t>(txn)].snapshot;
+}
+
 bool written_mark(const RowRecord& r, int txn) {
   for (const Mark& m : r.marks)
     if (m.txn == txn) return m.written;
@@ -140,6 +145,7 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
   if (!limit_value(st, ctx, limit, error)) return model_error(error);
   Evaluator ev(ctx);
   bool changed = false;
+  const bool repeatable = has_snapshot(db, txn);
   std::vector<int> holders;
   for (;;) {
     if (limit >= 0 && cur.done >= limit) break;
@@ -169,6 +175,9 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
       }
       continue;
     }
+    // REPEATABLE READ: a target that a transaction committed after the snapshot changed or
+    // deleted fails at once, locked or not (§4.7); there is no re-check.
+    if (repeatable && old_version(r, txn) != nullptr) return sql_error("serialization_failure");
     if (lock_conflicts(r, txn, need, &holders)) {
       if (st.wait == WaitMode::nowait) return sql_error("lock_not_available");
       if (st.wait == WaitMode::skip_locked) {
@@ -180,7 +189,7 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
                      resuming && !changed ? Outcome::blocked : Outcome::waiting);
     }
     // The latest version: deleted rows are skipped, changed ones re-checked (EvalPlanQual).
-    const Row* latest = visible(r, txn, false);
+    const Row* latest = latest_version(r, txn);
     bool keep = latest != nullptr;
     if (keep && st.where && !ev.condition(*st.where, latest, keep)) return model_error(ev.error());
     if (!keep) {
@@ -298,6 +307,16 @@ Result start_targets(DbState& db, const TableSchema& ts, const Statement& st, co
   return visit_targets(db, ts, st, ctx, false, returned);
 }
 
+// Whether a row with `row`'s key is in txn's snapshot (or its own writes).
+bool key_visible(const TableState& table, const TableSchema& ts, const Row& row, int txn,
+                 const StringPool* pool) {
+  for (const RowRecord& r : table.rows) {
+    const Row* v = visible(r, txn, false);
+    if (v != nullptr && same_key(ts, *v, row, pool)) return true;
+  }
+  return false;
+}
+
 Result run_insert(DbState& db, const TableSchema& ts, const Statement& st, const Context& ctx,
                   bool resuming) {
   TableState& table = db.tables[static_cast<size_t>(st.table)];
@@ -320,6 +339,9 @@ Result run_insert(DbState& db, const TableSchema& ts, const Statement& st, const
     switch (find_key(table, ts, row, ctx.txn, {}, ctx.pool, writers)) {
       case KeyState::exists: {
         if (!st.on_conflict_do_nothing) return sql_error("unique_violation");
+        // REPEATABLE READ: "nothing" only for a conflicting row its snapshot sees (§4.7).
+        if (has_snapshot(db, ctx.txn) && !key_visible(table, ts, row, ctx.txn, ctx.pool))
+          return sql_error("serialization_failure");
         return Result{};  // ok, nothing inserted
       }
       case KeyState::wait:
@@ -328,8 +350,7 @@ Result run_insert(DbState& db, const TableSchema& ts, const Statement& st, const
         break;
     }
   }
-  auto used = std::count_if(table.rows.begin(), table.rows.end(),
-                            [](const RowRecord& r) { return !empty_slot(r); });
+  auto used = std::count_if(table.rows.begin(), table.rows.end(), live_slot);
   if (used + 1 > ts.max_rows) return model_error(full_table_message(ts));
   Result res;
   if (returns_rows(st)) {
@@ -345,6 +366,12 @@ Result run_insert(DbState& db, const TableSchema& ts, const Statement& st, const
   table.rows.push_back(std::move(r));
   res.row_count = 1;
   return res;
+}
+
+bool writes(const Statement& st) {
+  return st.kind == StatementKind::insert || st.kind == StatementKind::update ||
+         st.kind == StatementKind::delete_ ||
+         (st.kind == StatementKind::select && st.lock != LockMode::none);
 }
 
 bool has_targets(const Statement& st) {
@@ -415,10 +442,12 @@ void settle(DbState& db, int txn, Result& res, bool orphan) {
 
 }  // namespace
 
-void begin(DbState& db, int txn) {
+void begin(DbState& db, int txn, Isolation level, bool read_only) {
   if (txn < 0 || static_cast<size_t>(txn) >= db.txns.size()) return;
   if (db.txns[static_cast<size_t>(txn)] == TxnStatus::none) {
     db.txns[static_cast<size_t>(txn)] = TxnStatus::open;
+    if (static_cast<size_t>(txn) < db.modes.size())
+      db.modes[static_cast<size_t>(txn)] = TxnMode{level, read_only, false};
   }
 }
 
@@ -441,8 +470,17 @@ void move_slot(DbState& db, int from, int to) {
       std::sort(r.shared.begin(), r.shared.end());
       for (Mark& m : r.marks) move(m.txn);
       std::sort(r.marks.begin(), r.marks.end());
+      for (OldVersion& o : r.old) {
+        for (int& s : o.seen_by) move(s);
+        std::sort(o.seen_by.begin(), o.seen_by.end());
+      }
+      sort_old_versions(r.old);
     }
   auto f = static_cast<size_t>(from), t = static_cast<size_t>(to);
+  if (!db.modes.empty()) {
+    db.modes[t] = db.modes[f];
+    db.modes[f] = TxnMode{};
+  }
   db.txns[t] = db.txns[f];
   db.txns[f] = TxnStatus::none;
   db.cursors[t] = std::move(db.cursors[f]);
@@ -467,6 +505,17 @@ Result execute(DbState& db, const Schema& schema, const Statement& st, const Con
   }
   if (status == TxnStatus::failed) return sql_error("in_failed_transaction");
   const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
+  if (!db.modes.empty()) {
+    TxnMode& mode = db.modes[static_cast<size_t>(ctx.txn)];
+    if (status == TxnStatus::none) mode = TxnMode{schema.default_isolation, false, false};
+    if (mode.read_only && writes(st)) {
+      Result res = sql_error("read_only_sql_transaction");
+      settle(db, ctx.txn, res, false);
+      return res;
+    }
+    // The transaction snapshot: taken when its first statement starts (§4.7).
+    if (mode.level != Isolation::read_committed) mode.snapshot = true;
+  }
   const Context c = with_start(db, schema, ctx);
   Result res = run(db, ts, st, c, false);
   if (res.outcome == Outcome::waiting) {

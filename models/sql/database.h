@@ -1,8 +1,8 @@
-// The modelled PostgreSQL 15 database at READ COMMITTED: committed rows, each open transaction's
-// uncommitted versions, row locks, and the statements that started and wait for a lock. The
-// state is a plain value (DbState) that the caller copies, mutates through execute() / resume()
-// and encodes canonically. Statements arrive lowered to a small IR (sql/statement.h) with host
-// values already evaluated into `params`: this library never sees the spec language.
+// The modelled PostgreSQL 15 database at READ COMMITTED and REPEATABLE READ: committed rows, each
+// open transaction's uncommitted versions, row locks, and the statements that started and wait for
+// a lock. The state is a plain value (DbState) that the caller copies, mutates through execute() /
+// resume() and encodes canonically. Statements arrive lowered to a small IR (sql/statement.h) with
+// host values already evaluated into `params`: this library never sees the spec language.
 //
 // A statement runs as PostgreSQL runs it (spec-language.md §4.2-4.4): it reads a snapshot taken
 // when it starts, finds its target rows in it, visits them in order (ORDER BY on the snapshot's
@@ -11,6 +11,9 @@
 // conflicting mode makes it stop there, *waiting*, keeping what it did so far; resume() goes on
 // once the lock is free. The targets still to visit are marks on the rows themselves, so a
 // target follows its row through other transactions' updates and disappears with its deletion.
+// At REPEATABLE READ (§4.7) the snapshot is the transaction's, taken when its first statement
+// starts; the versions it still sees are kept on the rows (RowRecord::old), and a target changed
+// since then fails with serialization_failure instead of being re-checked.
 #pragma once
 
 #include <optional>
@@ -39,6 +42,14 @@ struct Mark {
   friend auto operator<=>(const Mark&, const Mark&) = default;
 };
 
+// A committed version that a newer commit replaced (or a row's absence before a commit inserted
+// it: no row), kept while a REPEATABLE READ snapshot taken before that commit still sees it.
+struct OldVersion {
+  std::optional<Row> row;
+  std::vector<int> seen_by;  // the transactions whose snapshot sees it, sorted; never empty
+  friend bool operator==(const OldVersion&, const OldVersion&) = default;
+};
+
 // One physical row slot. A row inserted by an open transaction has no committed version; a row
 // deleted by an open transaction has a writer and no pending version.
 struct RowRecord {
@@ -48,6 +59,9 @@ struct RowRecord {
   int exclusive = -1;          // holder of the exclusive lock (FOR UPDATE / UPDATE / DELETE)
   std::vector<int> shared;     // holders of shared locks (FOR SHARE), sorted
   std::vector<Mark> marks;     // waiting statements' targets still to visit, sorted by txn
+  // Versions older than `committed` that snapshots see (each transaction in one at most),
+  // sorted by seen_by; a transaction in none sees `committed`.
+  std::vector<OldVersion> old;
 
   friend bool operator==(const RowRecord&, const RowRecord&) = default;
 };
@@ -59,6 +73,15 @@ struct TableState {
 
 // `implicit`: an autocommit statement that waits; its writes commit when it finishes.
 enum class TxnStatus : uint8_t { none, open, failed, implicit };
+
+// An open transaction's level; `snapshot`: REPEATABLE READ's transaction snapshot is taken (its
+// first statement started), so it is in the `seen_by` of the versions it still sees.
+struct TxnMode {
+  Isolation level = Isolation::read_committed;
+  bool read_only = false;
+  bool snapshot = false;
+  friend bool operator==(const TxnMode&, const TxnMode&) = default;
+};
 
 // A statement that started and waits (the row marks hold its remaining targets). `pc` and
 // `locals` belong to the caller (the interpreter): where the statement is in its program, and
@@ -81,6 +104,7 @@ struct DbState {
   std::vector<Cursor> cursors;
   std::vector<int64_t> starts;  // when the transaction's first statement started (-1: none);
                                 // kept only when SQL reads now() (Schema::uses_now)
+  std::vector<TxnMode> modes;   // per slot; kept only with Schema::snapshots
 
   // Sorts rows into a canonical order (tables are sets), drops slots with no version left and
   // renumbers the marks' ranks densely.
@@ -111,7 +135,8 @@ struct Result {
                           // after a wait only the first
   int64_t row_count = 0;  // rows returned (SELECT) or affected (UPDATE/INSERT/DELETE)
   std::string sql_error;  // "unique_violation", "deadlock_detected", "lock_not_available",
-                          // "in_failed_transaction"
+                          // "in_failed_transaction", "serialization_failure",
+                          // "read_only_sql_transaction"
   std::vector<int> waits_for;  // waiting / blocked: the transactions it waits on, sorted
   std::string message;     // model_error: the reason, e.g. "table bookings is full (max 3 rows)"
   bool committed = false;  // COMMIT: whether the transaction really committed; an autocommit
@@ -119,7 +144,8 @@ struct Result {
 };
 
 // BEGIN: opens a transaction (no effect when one is already open). It touches no shared state.
-void begin(DbState& db, int txn);
+void begin(DbState& db, int txn, Isolation level = Isolation::read_committed,
+           bool read_only = false);
 // Starts a SELECT, UPDATE, INSERT, DELETE, COMMIT or ROLLBACK for ctx.txn. Outside a transaction
 // the statement is its own transaction (autocommit). It may finish, fail, or stop waiting
 // (the cursor of ctx.txn then keeps `params` and `pc`).

@@ -19,6 +19,11 @@ int compare_records(const RowRecord& a, const RowRecord& b, const StringPool* po
   if (int c = compare_ints(a.exclusive, b.exclusive); c != 0) return c;
   if (a.shared != b.shared) return a.shared < b.shared ? -1 : 1;
   if (a.marks != b.marks) return a.marks < b.marks ? -1 : 1;
+  if (a.old.size() != b.old.size()) return a.old.size() < b.old.size() ? -1 : 1;
+  for (size_t k = 0; k < a.old.size(); ++k) {
+    if (a.old[k].seen_by != b.old[k].seen_by) return a.old[k].seen_by < b.old[k].seen_by ? -1 : 1;
+    if (int c = compare_optional_rows(a.old[k].row, b.old[k].row, pool); c != 0) return c;
+  }
   return 0;
 }
 
@@ -76,6 +81,7 @@ void DbState::canonicalize(const StringPool& pool) {
     for (RowRecord& r : table.rows) {
       std::sort(r.shared.begin(), r.shared.end());
       for (Mark& m : r.marks) marks.push_back(&m);
+      if (r.old.size() > 1) sort_old_versions(r.old);
     }
     if (marks.empty()) continue;
     std::sort(marks.begin(), marks.end(), [](const Mark* x, const Mark* y) {
@@ -129,6 +135,20 @@ void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processe
         w.var(static_cast<uint64_t>(m.rank));
         w.bit(m.written);
       }
+      if (!schema.snapshots) {
+        if (!r.old.empty()) throw SlotOverflow("old row versions without snapshots");
+        continue;
+      }
+      w.var(r.old.size());
+      for (const OldVersion& o : r.old) {
+        w.bit(o.row.has_value());
+        if (o.row) encode_row(w, *o.row, ts, pid_bits);
+        w.var(o.seen_by.size());
+        for (int s : o.seen_by) {
+          check_slot(s, slots);
+          w.bounded(static_cast<uint64_t>(static_cast<int64_t>(s)), slot_bits);
+        }
+      }
     }
   }
   if (txns.size() != static_cast<size_t>(std::max(slots, 0)) || cursors.size() != txns.size())
@@ -147,6 +167,14 @@ void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processe
   if (schema.uses_now) {
     if (starts.size() != txns.size()) throw SlotOverflow("a database lacks transaction starts");
     for (int64_t s : starts) w.svar(s);
+  }
+  if (schema.snapshots) {
+    if (modes.size() != txns.size()) throw SlotOverflow("a database lacks transaction modes");
+    for (const TxnMode& m : modes) {
+      w.bits(static_cast<uint64_t>(m.level), 2);
+      w.bit(m.read_only);
+      w.bit(m.snapshot);
+    }
   }
 }
 
@@ -186,6 +214,21 @@ DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int proce
         mark.written = r.bit();
         rec.marks.push_back(mark);
       }
+      if (schema.snapshots) {
+        const uint64_t olds = r.var();
+        if (olds > static_cast<uint64_t>(std::max(slots, 0)))
+          throw std::runtime_error("bad old version count in state");
+        for (uint64_t o = 0; o < olds; ++o) {
+          OldVersion old;
+          if (r.bit()) old.row = decode_row(r, ts, pid_bits);
+          const uint64_t seen = r.var();
+          if (seen > static_cast<uint64_t>(std::max(slots, 0)))
+            throw std::runtime_error("bad snapshot count in state");
+          for (uint64_t k = 0; k < seen; ++k)
+            old.seen_by.push_back(static_cast<int>(r.bits(slot_bits)));
+          rec.old.push_back(std::move(old));
+        }
+      }
       db.tables[t].rows.push_back(std::move(rec));
     }
   }
@@ -205,6 +248,14 @@ DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int proce
     db.starts.resize(db.txns.size());
     for (int64_t& s : db.starts) s = r.svar();
   }
+  if (schema.snapshots) {
+    db.modes.resize(db.txns.size());
+    for (TxnMode& m : db.modes) {
+      m.level = static_cast<Isolation>(r.bits(2));
+      m.read_only = r.bit();
+      m.snapshot = r.bit();
+    }
+  }
   return db;
 }
 
@@ -215,6 +266,7 @@ std::string initial_state(const Schema& schema, const std::vector<std::vector<Ro
   out.txns.assign(static_cast<size_t>(std::max(slots, 0)), TxnStatus::none);
   out.cursors.assign(static_cast<size_t>(std::max(slots, 0)), Cursor{});
   if (schema.uses_now) out.starts.assign(static_cast<size_t>(std::max(slots, 0)), -1);
+  if (schema.snapshots) out.modes.assign(static_cast<size_t>(std::max(slots, 0)), TxnMode{});
   for (size_t t = 0; t < schema.tables.size(); ++t) {
     const TableSchema& ts = schema.tables[t];
     if (t >= rows.size()) continue;

@@ -21,12 +21,37 @@ LockNeed lock_need(const Statement& st) {
 }
 
 // The version of a slot that `txn` sees: its own uncommitted version if it wrote the row, else
-// the committed one. `committed_only` (scalar subqueries in properties) sees committed data only.
+// the one its transaction snapshot sees (REPEATABLE READ), else the committed one.
+// `committed_only` (scalar subqueries in properties) sees committed data only.
 const Row* visible(const RowRecord& r, int txn, bool committed_only) {
   if (!committed_only && r.writer >= 0 && r.writer == txn) {
     return r.pending ? &*r.pending : nullptr;
   }
+  if (!committed_only && !r.old.empty()) {
+    if (const OldVersion* o = old_version(r, txn)) return o->row ? &*o->row : nullptr;
+  }
   return r.committed ? &*r.committed : nullptr;
+}
+
+void sort_old_versions(std::vector<OldVersion>& old) {
+  // Insertion by hand: a few entries, and std::sort's moves of optional rows trip GCC 12's
+  // -Wmaybe-uninitialized.
+  for (size_t i = 1; i < old.size(); ++i)
+    for (size_t j = i; j > 0 && old[j].seen_by < old[j - 1].seen_by; --j) {
+      old[j].seen_by.swap(old[j - 1].seen_by);
+      old[j].row.swap(old[j - 1].row);
+    }
+}
+
+const Row* latest_version(const RowRecord& r, int txn) {
+  if (r.writer >= 0 && r.writer == txn) return r.pending ? &*r.pending : nullptr;
+  return r.committed ? &*r.committed : nullptr;
+}
+
+const OldVersion* old_version(const RowRecord& r, int txn) {
+  for (const OldVersion& o : r.old)
+    if (std::binary_search(o.seen_by.begin(), o.seen_by.end(), txn)) return &o;
+  return nullptr;
 }
 
 // Whether `txn` asking for `need` on the row conflicts with another transaction's lock; the
@@ -52,7 +77,9 @@ void sort_unique(std::vector<int>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-bool empty_slot(const RowRecord& r) { return !r.committed && !r.pending; }
+bool empty_slot(const RowRecord& r) { return !r.committed && !r.pending && r.old.empty(); }
+
+bool live_slot(const RowRecord& r) { return r.committed || r.pending; }
 
 void drop_empty_slots(TableState& table) { std::erase_if(table.rows, empty_slot); }
 
@@ -64,11 +91,42 @@ void drop_marks(RowRecord& r, int txn) {
   std::erase_if(r.marks, [&](const Mark& m) { return m.txn == txn; });
 }
 
+// The transactions whose snapshot sees `r`'s committed version: snapshot holders other than
+// `txn` that see none of its older versions.
+std::vector<int> sees_committed(const DbState& db, const RowRecord& r, int txn) {
+  std::vector<int> out;
+  for (size_t t = 0; t < db.modes.size(); ++t) {
+    const int u = static_cast<int>(t);
+    if (u != txn && db.modes[t].snapshot && old_version(r, u) == nullptr) out.push_back(u);
+  }
+  return out;
+}
+
+// Forgets txn's snapshot: it leaves every seen_by, and versions nobody sees go.
+void drop_snapshot(DbState& db, int txn) {
+  if (txn < 0 || static_cast<size_t>(txn) >= db.modes.size()) return;
+  if (!db.modes[static_cast<size_t>(txn)].snapshot) return;
+  for (TableState& table : db.tables)
+    for (RowRecord& r : table.rows) {
+      for (OldVersion& o : r.old) std::erase(o.seen_by, txn);
+      std::erase_if(r.old, [](const OldVersion& o) { return o.seen_by.empty(); });
+    }
+}
+
 void end_transaction(DbState& db, int txn, bool commit) {
+  drop_snapshot(db, txn);
   for (TableState& table : db.tables) {
     for (RowRecord& r : table.rows) {
       if (r.writer == txn) {
-        if (commit) r.committed = std::move(r.pending);
+        if (commit) {
+          // Open snapshots taken before this commit go on seeing the version it replaces.
+          if (!db.modes.empty())
+            if (std::vector<int> seen = sees_committed(db, r, txn); !seen.empty()) {
+              r.old.push_back(OldVersion{std::move(r.committed), std::move(seen)});
+              sort_old_versions(r.old);
+            }
+          r.committed = std::move(r.pending);
+        }
         r.pending.reset();
         r.writer = -1;
       }
@@ -82,6 +140,8 @@ void end_transaction(DbState& db, int txn, bool commit) {
     db.cursors[static_cast<size_t>(txn)] = Cursor{};
   if (txn >= 0 && static_cast<size_t>(txn) < db.starts.size())
     db.starts[static_cast<size_t>(txn)] = -1;
+  if (txn >= 0 && static_cast<size_t>(txn) < db.modes.size())
+    db.modes[static_cast<size_t>(txn)] = TxnMode{};
 }
 
 Result model_error(std::string message) {
@@ -160,7 +220,7 @@ KeyState find_key(const TableState& table, const TableSchema& ts, const Row& row
       }
       continue;
     }
-    const Row* v = visible(r, txn, false);
+    const Row* v = latest_version(r, txn);  // the key check sees the latest rows (§4.7 too)
     if (v != nullptr && same_key(ts, *v, row, pool)) exists = true;
   }
   if (exists) return KeyState::exists;

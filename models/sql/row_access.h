@@ -13,21 +13,30 @@ enum class LockNeed { none, shared, exclusive };
 LockNeed lock_need(const Statement& st);
 
 // The version of a slot that `txn` sees: its own uncommitted version if it wrote the row, else
-// the committed one. `committed_only` (scalar subqueries in properties) sees committed data only.
+// the one its transaction snapshot sees (REPEATABLE READ), else the committed one.
+// `committed_only` (scalar subqueries in properties) sees committed data only.
 const Row* visible(const RowRecord& r, int txn, bool committed_only);
+// The row's latest version for `txn`: its own uncommitted one, else the committed one.
+const Row* latest_version(const RowRecord& r, int txn);
+// The old version `txn`'s snapshot sees, or null: it sees `committed` (or its own write). Not
+// null means a transaction that committed after txn's snapshot changed (or inserted) the row.
+const OldVersion* old_version(const RowRecord& r, int txn);
 
 // Whether `txn` asking for `need` on the row conflicts with another transaction's lock; the
 // holders it would wait on go to `holders`. A writer always holds the exclusive lock.
 bool lock_conflicts(const RowRecord& r, int txn, LockNeed need, std::vector<int>* holders);
 
 void sort_unique(std::vector<int>& v);
-bool empty_slot(const RowRecord& r);
+void sort_old_versions(std::vector<OldVersion>& old);  // by seen_by (disjoint sets)
+bool empty_slot(const RowRecord& r);                   // no version at all, old ones included
+bool live_slot(const RowRecord& r);  // a committed or uncommitted version (counts for max rows)
 void drop_empty_slots(TableState& table);
 void release_shared(RowRecord& r, int txn);
 void drop_marks(RowRecord& r, int txn);
 
 // Ends txn's transaction: commit applies its pending versions, rollback discards them. Either
-// way its locks, its marks and its waiting statement go.
+// way its locks, its marks, its waiting statement and its snapshot go. A committed version
+// that open snapshots still see is kept as an old version.
 void end_transaction(DbState& db, int txn, bool commit);
 
 std::string column_name(const TableSchema& ts, int column);

@@ -416,4 +416,24 @@ std::string render_contents_query(const TableSchema& table) {
                      canonical_order_by(table));
 }
 
+std::string isolation_name(Isolation level) {
+  switch (level) {
+    case Isolation::read_committed:
+      return "read committed";
+    case Isolation::repeatable_read:
+      return "repeatable read";
+    case Isolation::serializable:
+      return "serializable";
+  }
+  return "read committed";
+}
+
+std::string render_begin(Isolation level, bool read_only) {
+  std::string out = "BEGIN";
+  if (level == Isolation::repeatable_read) out += " ISOLATION LEVEL REPEATABLE READ";
+  if (level == Isolation::serializable) out += " ISOLATION LEVEL SERIALIZABLE";
+  if (read_only) out += " READ ONLY";
+  return out;
+}
+
 }  // namespace lockcheck::sql

@@ -54,6 +54,10 @@ std::string canonical_order_by(const TableSchema& table);
 
 // CREATE TABLE for one table (in the current schema, i.e. the search_path's first).
 std::string render_create_table(const TableSchema& table);
+// BEGIN with the transaction's level and access mode ("BEGIN" for READ COMMITTED, read-write).
+std::string render_begin(Isolation level, bool read_only);
+// PostgreSQL's name of a level, as default_transaction_isolation takes it ("repeatable read").
+std::string isolation_name(Isolation level);
 
 // INSERT of one initial row.
 std::string render_insert_row(const TableSchema& table, const std::vector<Value>& row,

@@ -2,6 +2,7 @@
 // host values turned into numbered parameters. The compile step lowers the spec's SQL into this.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +21,15 @@ struct TableSchema {
   int max_rows = 0;              // inserting past it is a model error
 };
 
+enum class Isolation : uint8_t { read_committed, repeatable_read, serializable };
+
 struct Schema {
   std::vector<TableSchema> tables;
   bool uses_now = false;  // some statement reads now(): transactions keep their start time
+  Isolation default_isolation = Isolation::read_committed;  // `isolation ...;` (autocommit too)
+  // Some transaction may run above READ COMMITTED: the state keeps transaction modes and the
+  // old row versions that open snapshots still see (off: neither is stored or encoded).
+  bool snapshots = false;
 };
 
 enum class ExprKind { literal, column, param, now, unary, binary, is_null, is_not_null };
