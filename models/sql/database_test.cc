@@ -1870,5 +1870,200 @@ TEST_F(ReadCommittedTest, EncodeDecodeRoundTripsMarksCursorsAndStarts) {
   EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(0)}), R({I(2), I(21)})}));
 }
 
+// --- REPEATABLE READ (spec-language.md §4.7) ---
+//
+// The same table; T1 (slot 0) runs at REPEATABLE READ unless a test says otherwise, T2 and T3
+// at READ COMMITTED, or autocommit.
+
+class RepeatableReadTest : public ReadCommittedTest {
+ protected:
+  void SetUp() override {
+    schema_.tables.push_back(
+        {"test", {"id", "value"}, {ColumnType::int_, ColumnType::int_}, {0}, 4});
+    schema_.snapshots = true;
+    ASSERT_EQ(initial_state(schema_, {{R({I(1), I(10)}), R({I(2), I(20)})}}, kTxnSlots, pool_, db_),
+              "");
+  }
+  void BeginRR(int txn, bool read_only = false) {
+    begin(db_, txn, Isolation::repeatable_read, read_only);
+  }
+  std::vector<Row> All(int txn) { return Ok(txn, Select(kTest, {0, 1})); }
+  bool AnyOld() {
+    for (const RowRecord& r : db_.tables[kTest].rows)
+      if (!r.old.empty()) return true;
+    return false;
+  }
+};
+
+TEST_F(RepeatableReadTest, TheSnapshotIsTakenByTheFirstStatementNotByBegin) {
+  BeginRR(0);
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));  // autocommit, after BEGIN
+  EXPECT_EQ(All(0), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(20)})}));
+  EXPECT_TRUE(db_.modes[0].snapshot);
+  Ok(1, Update(kTest, {{1, Int(12)}}, Eq(0, 1)));
+  Ok(1, Delete(kTest, Eq(0, 2)));
+  Ok(1, Insert(kTest, {Int(3), Int(30)}));
+  EXPECT_EQ(All(0), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(20)})}))
+      << "neither the later update, the delete nor the insert";
+  EXPECT_EQ(All(1), (std::vector<Row>{R({I(1), I(12)}), R({I(3), I(30)})}));
+  EXPECT_TRUE(AnyOld());
+  Ok(0, Commit());
+  EXPECT_FALSE(AnyOld()) << "nobody sees the old versions any more";
+  EXPECT_EQ(db_.modes[0], TxnMode{});
+  DbState copy = db_;
+  copy.canonicalize(pool_);
+  EXPECT_EQ(copy.tables[kTest].rows.size(), 2u) << "the deleted row's slot is gone";
+}
+
+TEST_F(RepeatableReadTest, ReadCommittedStatementsSeeEachCommit) {
+  begin(db_, 0);
+  EXPECT_EQ(All(0).size(), 2u);
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+  EXPECT_EQ(All(0)[0], R({I(1), I(11)}));
+  EXPECT_FALSE(AnyOld()) << "no snapshot to keep a version for";
+}
+
+TEST_F(RepeatableReadTest, ATargetChangedSinceTheSnapshotFailsAtOnce) {
+  BeginRR(0);
+  All(0);
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+  Result r = Run(0, Update(kTest, {{1, Value1Plus(1)}}, Eq(0, 1)));
+  EXPECT_EQ(r.outcome, Outcome::error);
+  EXPECT_EQ(r.sql_error, "serialization_failure");
+  EXPECT_EQ(db_.txns[0], TxnStatus::failed);
+  EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(20)})}));
+  // A row nobody changed is still fine for another transaction.
+  BeginRR(2);
+  EXPECT_EQ(Run(2, Update(kTest, {{1, Int(21)}}, Eq(0, 2))).row_count, 1);
+}
+
+TEST_F(RepeatableReadTest, AfterAWaitAHolderThatCommittedAChangeMakesItFail) {
+  BeginRR(0);
+  All(0);
+  begin(db_, 1);
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}}, Eq(0, 1));
+  Result w = Run(0, inc);
+  ASSERT_EQ(w.outcome, Outcome::waiting);
+  EXPECT_EQ(w.waits_for, std::vector<int>{1});
+  Ok(1, Commit());
+  Result r = Resume(0, inc);
+  EXPECT_EQ(r.outcome, Outcome::error);
+  EXPECT_EQ(r.sql_error, "serialization_failure");
+  EXPECT_EQ(db_.txns[0], TxnStatus::failed);
+}
+
+TEST_F(RepeatableReadTest, AfterAWaitAHolderThatRolledBackOrOnlyLockedLetsItGoOn) {
+  for (bool lock_only : {false, true}) {
+    SetUp();
+    BeginRR(0);
+    All(0);
+    begin(db_, 1);
+    if (lock_only)
+      Ok(1, ForUpdate(kTest, {0}, Eq(0, 1)));
+    else
+      Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+    Statement inc = Update(kTest, {{1, Value1Plus(1)}}, Eq(0, 1));
+    ASSERT_EQ(Run(0, inc).outcome, Outcome::waiting);
+    Ok(1, lock_only ? Commit() : Rollback());
+    Result r = Resume(0, inc);
+    EXPECT_EQ(r.outcome, Outcome::ok) << r.sql_error;
+    EXPECT_EQ(r.row_count, 1);
+    Ok(0, Commit());
+    EXPECT_EQ(Committed(), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(20)})}));
+  }
+}
+
+TEST_F(RepeatableReadTest, NowaitAndSkipLockedFailOnAChangedTargetLockedOrNot) {
+  BeginRR(0);
+  All(0);
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));  // committed change
+  begin(db_, 2);
+  Ok(2, ForUpdate(kTest, {0}, Eq(0, 1)));  // and locked now
+  const DbState start = db_;
+  for (WaitMode mode : {WaitMode::nowait, WaitMode::skip_locked}) {
+    db_ = start;
+    Result r = Run(0, ForUpdate(kTest, {0}, Eq(0, 1), LockMode::for_update, mode));
+    EXPECT_EQ(r.sql_error, "serialization_failure");
+  }
+  // Only locked, not changed: NOWAIT fails as at READ COMMITTED, SKIP LOCKED skips it.
+  db_ = start;
+  Ok(2, Rollback());
+  begin(db_, 2);
+  Ok(2, ForUpdate(kTest, {0}, Eq(0, 2)));
+  EXPECT_EQ(
+      Run(0, ForUpdate(kTest, {0}, Eq(0, 2), LockMode::for_update, WaitMode::nowait)).sql_error,
+      "lock_not_available");
+}
+
+TEST_F(RepeatableReadTest, SkipLockedSkipsARowThatIsOnlyLocked) {
+  BeginRR(0);
+  All(0);
+  begin(db_, 2);
+  Ok(2, ForUpdate(kTest, {0}, Eq(0, 2)));
+  Result r =
+      Run(0, ForUpdate(kTest, {0}, std::nullopt, LockMode::for_update, WaitMode::skip_locked));
+  EXPECT_EQ(r.outcome, Outcome::ok);
+  EXPECT_EQ(r.rows, (std::vector<Row>{R({I(1)})}));
+}
+
+TEST_F(RepeatableReadTest, InsertChecksTheLatestKeysAndOnConflictNeedsAVisibleRow) {
+  BeginRR(0);
+  All(0);
+  Ok(1, Insert(kTest, {Int(3), Int(30)}));  // committed after the snapshot, invisible to it
+  const DbState start = db_;
+  EXPECT_EQ(Run(0, Insert(kTest, {Int(3), Int(31)})).sql_error, "unique_violation");
+  db_ = start;
+  EXPECT_EQ(Run(0, Insert(kTest, {Int(3), Int(31)}, true)).sql_error, "serialization_failure");
+  db_ = start;
+  Result visible_conflict = Run(0, Insert(kTest, {Int(1), Int(11)}, true));
+  EXPECT_EQ(visible_conflict.outcome, Outcome::ok);
+  EXPECT_EQ(visible_conflict.row_count, 0) << "a row the snapshot sees: insert nothing";
+}
+
+TEST_F(RepeatableReadTest, ReadOnlyRefusesWritesAndRowLocks) {
+  BeginRR(0, true);
+  EXPECT_EQ(All(0).size(), 2u);
+  EXPECT_EQ(Run(0, ForUpdate(kTest, {0}, Eq(0, 1))).sql_error, "read_only_sql_transaction");
+  EXPECT_EQ(db_.txns[0], TxnStatus::failed);
+  begin(db_, 1, Isolation::read_committed, true);
+  EXPECT_EQ(Run(1, Insert(kTest, {Int(3), Int(30)})).sql_error, "read_only_sql_transaction");
+}
+
+TEST_F(RepeatableReadTest, TheDefaultLevelAppliesToAutocommitStatements) {
+  schema_.default_isolation = Isolation::repeatable_read;
+  begin(db_, 1);
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}}, Eq(0, 1));
+  ASSERT_EQ(Run(0, inc).outcome, Outcome::waiting);  // autocommit, waits
+  EXPECT_EQ(db_.modes[0].level, Isolation::repeatable_read);
+  Ok(1, Commit());
+  EXPECT_EQ(Resume(0, inc).sql_error, "serialization_failure");
+  EXPECT_EQ(db_.txns[0], TxnStatus::none) << "the autocommit statement's transaction ended";
+  EXPECT_FALSE(AnyOld());
+}
+
+TEST_F(RepeatableReadTest, OldVersionsSurviveTheEncodingAndRenamingOfSlots) {
+  BeginRR(0);
+  BeginRR(2);
+  All(0);
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+  All(2);
+  Ok(1, Update(kTest, {{1, Int(12)}}, Eq(0, 1)));
+  Ok(1, Delete(kTest, Eq(0, 2)));
+  DbState a = db_;
+  a.canonicalize(pool_);
+  BitWriter w;
+  a.encode(w, schema_, kTxnSlots, kProcesses);
+  std::string bytes = w.take();
+  BitReader rd(bytes);
+  DbState b = DbState::decode(rd, schema_, kTxnSlots, kProcesses);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(All(0), (std::vector<Row>{R({I(1), I(10)}), R({I(2), I(20)})}));
+  EXPECT_EQ(All(2), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(20)})}));
+  move_slot(db_, 0, 3);  // an orphan keeps its connection's snapshot
+  EXPECT_EQ(All(3), (std::vector<Row>{R({I(1), I(10)}), R({I(2), I(20)})}));
+}
+
 }  // namespace
 }  // namespace lockcheck::sql
