@@ -14,29 +14,32 @@ try {
   vsctm = require('vscode-textmate');
   oniguruma = require('vscode-oniguruma');
 } catch (e) {
-  console.error('editors/test: vscode-textmate is missing; run npm ci in editors/test ' +
-                '(bash scripts/install-deps.sh --test does)');
+  console.error(
+      'editors/test: vscode-textmate is missing; run npm ci in editors/test ' +
+      '(bash scripts/install-deps.sh --test does)');
   process.exit(1);
 }
 
 const root = path.resolve(__dirname, '..', '..');
 const grammarPath = path.join(root, 'editors', 'lockcheck.tmLanguage.json');
 // The top-level names of TextMate's scope conventions, which themes colour.
-const KNOWN_ROOTS = new Set(['comment', 'constant', 'entity', 'invalid', 'keyword', 'markup',
-                             'meta', 'punctuation', 'storage', 'string', 'support', 'variable']);
+const KNOWN_ROOTS = new Set([
+  'comment', 'constant', 'entity', 'invalid', 'keyword', 'markup', 'meta', 'punctuation', 'storage',
+  'string', 'support', 'variable'
+]);
 
 async function loadGrammar() {
-  const wasm = fs.readFileSync(path.join(path.dirname(require.resolve('vscode-oniguruma')),
-                                         'onig.wasm'));
+  const wasm =
+      fs.readFileSync(path.join(path.dirname(require.resolve('vscode-oniguruma')), 'onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const registry = new vsctm.Registry({
     onigLib: Promise.resolve({
       createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: async (scope) => scope === 'source.lcs'
-        ? vsctm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath)
-        : null,
+    loadGrammar: async (scope) => scope === 'source.lcs' ?
+        vsctm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath) :
+        null,
   });
   return registry.loadGrammar('source.lcs');
 }
@@ -48,8 +51,12 @@ function tokenize(grammar, text) {
   text.split(/\r?\n/).forEach((line, i) => {
     const r = grammar.tokenizeLine(line, stack);
     for (const t of r.tokens) {
-      tokens.push({line: i + 1, column: t.startIndex + 1,
-                   text: line.substring(t.startIndex, t.endIndex), scopes: t.scopes});
+      tokens.push({
+        line: i + 1,
+        column: t.startIndex + 1,
+        text: line.substring(t.startIndex, t.endIndex),
+        scopes: t.scopes
+      });
     }
     stack = r.ruleStack;
   });
@@ -82,8 +89,10 @@ function specFiles(dir) {
   const out = [];
   for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...specFiles(p));
-    else if (entry.name.endsWith('.lcs')) out.push(p);
+    if (entry.isDirectory())
+      out.push(...specFiles(p));
+    else if (entry.name.endsWith('.lcs'))
+      out.push(p);
   }
   return out.sort();
 }
@@ -95,15 +104,15 @@ function scopeOf(grammar, snippet, line, text) {
 }
 
 const SNIPPET = [
-  'process worker[1..2] {',                                                // 1
-  '  var start = 0;  var ok = false;',                                     // 2
-  '  ok = cache: SET lock:$self NX EX 2;',                                 // 3
+  'process worker[1..2] {',                                                 // 1
+  '  var start = 0;  var ok = false;',                                      // 2
+  '  ok = cache: SET lock:$self NX EX 2;',                                  // 3
   '  SELECT available INTO ok FROM seats WHERE id = ${start} FOR UPDATE;',  // 4
-  '  start = now();',                                                      // 5
-  '  node[start]: DEL lock;',                                              // 6
-  '}',                                                                     // 7
-  "invariant i: (SELECT COUNT(*) FROM seats WHERE s = 'it''s') >= 0;",     // 8
-  'reachable r: some w in worker: w.done and w.found;',                    // 9
+  '  start = now();',                                                       // 5
+  '  node[start]: DEL lock;',                                               // 6
+  '}',                                                                      // 7
+  'invariant i: (SELECT COUNT(*) FROM seats WHERE s = \'it\'\'s\') >= 0;',  // 8
+  'reachable r: some w in worker: w.done and w.found;',                     // 9
 ].join('\n');
 
 const EXPECTED = [
@@ -125,7 +134,7 @@ const EXPECTED = [
   [4, '=', 'keyword.operator.comparison.sql.lcs'],
   [6, 'DEL', 'support.function.command.redis.lcs'],
   [8, 'COUNT', 'support.function.aggregate.sql.lcs'],
-  [8, "''", 'constant.character.escape.lcs'],
+  [8, '\'\'', 'constant.character.escape.lcs'],
   [1, 'worker', 'entity.name.type.process.lcs'],
   [9, 'some', 'keyword.other.quantifier.lcs'],
   [9, 'found', 'variable.language.builtin.lcs'],
@@ -150,11 +159,12 @@ async function main() {
   }
   // The check itself must catch a token the grammar does not know.
   const stray = problems(grammar, 'var x = 1 @ 2;\n', 'stray.lcs');
-  check(stray.length === 1 && stray[0] === "stray.lcs:1:11: '@' has no scope (source.lcs)",
-        `a stray '@' should be reported once, got: ${JSON.stringify(stray)}`);
+  check(
+      stray.length === 1 && stray[0] === 'stray.lcs:1:11: \'@\' has no scope (source.lcs)',
+      `a stray '@' should be reported once, got: ${JSON.stringify(stray)}`);
 
-  const files = [...specFiles(path.join(root, 'specs')),
-                 ...specFiles(path.join(root, 'tests', 'golden'))];
+  const files =
+      [...specFiles(path.join(root, 'specs')), ...specFiles(path.join(root, 'tests', 'golden'))];
   check(files.length >= 20, `expected the spec library, found ${files.length} specs`);
   for (const file of files) {
     const found = problems(grammar, fs.readFileSync(file, 'utf8'), path.relative(root, file));

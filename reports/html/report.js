@@ -9,6 +9,9 @@ const ROW_H = 48;    // one step: the diagram row and the step list row share th
 const HEAD_H = 58;   // lane headers, and the list's header row beside them
 const CHAR_W = 7.3;  // the width of a character of the 12px monospace labels
 const MAX_LABEL_ROOM = 420;  // px right of the last lane for labels, at most
+const MIN_LABEL_ROOM = 140;  // ... and at least, when the lanes must shrink to fit the window
+const MIN_LANE_W = 64;       // narrower, a lane's header could not name it
+const BAR_W = 12;            // a Redis key's or a row lock's lifetime bar on its store's lane
 const PROCESS_COLORS =
     ['#2563eb', '#c026d3', '#0891b2', '#65a30d', '#d97706', '#7c3aed', '#db2777', '#0d9488'];
 
@@ -516,10 +519,38 @@ function renderVars(title, kind, vars, marks) {
                     valueCell('td', marks, 'var:' + v.name, null, v.value))))));
 }
 
-function renderProcesses(processes, marks, colorOf) {
+// The locals a done or crashed process had when it last ran, for those its state no longer
+// keeps (nothing reads them again, so the checker resets them): {name: value}.
+// They are the values after step `step`, the one before its last: what that last step did to
+// them is not kept.
+function lastLocals(earlier, p) {
+  if (p.status !== 'done' && p.status !== 'crashed') return {step: -1, locals: []};
+  for (let k = earlier.length - 1; k >= 0; --k) {
+    const q = (earlier[k].processes || []).find((x) => x.name === p.name);
+    if (!q || q.status === 'done' || q.status === 'crashed') continue;
+    return {step: k, locals: q.locals.filter((l) => !p.locals.some((m) => m.name === l.name))};
+  }
+  return {step: -1, locals: []};
+}
+
+function renderProcesses(processes, marks, colorOf, earlier) {
   if (!processes.length) return null;
   const rows = processes.map((p) => {
     const key = 'proc:' + p.name;
+    const before = lastLocals(earlier || [], p);
+    const when = before.step === 0 ? 'initially' : 'after step ' + before.step;
+    const last = before.locals.map((l) => {
+      const chip = h('span', {
+        class: 'chip last',
+        'data-last': l.name,
+        title: 'its value ' + when + ', before its last step: nothing reads it after the ' +
+            'process ' + (p.status === 'done' ? 'ended' : 'crashed') + ', so it is not kept',
+        text: l.value
+      });
+      chip.prepend(h('span', {class: 'chip-name', text: l.name + ' = '}));
+      return chip;
+    });
+    if (last.length) last.unshift(h('span', {class: 'last-note', text: when + ':'}));
     const position =
         p.status === 'done' || p.line === 0 ? p.position : 'line ' + p.line + ': ' + p.position;
     return h(
@@ -532,7 +563,8 @@ function renderProcesses(processes, marks, colorOf) {
           const chip = valueCell('span', marks, key + ':local:' + l.name, key, l.value, 'chip');
           chip.prepend(h('span', {class: 'chip-name', text: l.name + ' = '}));
           return chip;
-        })));
+        }),
+          last));
   });
   return card(
       'Processes', null, 'processes', false,
@@ -559,7 +591,8 @@ function renderChanges(changes) {
                               h('span', {class: 'to', text: c.to}))));
 }
 
-function renderState(state, changes, colorOf) {
+// `earlier`: the states before this one, for what done or crashed processes last held.
+function renderState(state, changes, colorOf, earlier) {
   const marks = changeMarks(state, changes);
   const cards = [];
   if (state.has_clock) {
@@ -572,7 +605,7 @@ function renderState(state, changes, colorOf) {
   cards.push(renderVars('Ghost variables', 'ghost', state.ghosts, marks));
   for (const t of state.tables) cards.push(renderTable(t, marks));
   for (const r of state.redis) cards.push(renderRedis(r, marks, state));
-  cards.push(renderProcesses(state.processes, marks, colorOf));
+  cards.push(renderProcesses(state.processes, marks, colorOf, earlier));
   return h('div', {class: 'cards'}, cards);
 }
 
@@ -580,6 +613,112 @@ function renderState(state, changes, colorOf) {
 
 function arrowLabel(group, x, y, text, anchor, cls) {
   group.append(s('text', {x, y, 'text-anchor': anchor, class: cls, text}));
+}
+
+// The holder a row lock names: "FOR UPDATE by client[1]" -> "client[1]".
+function lockHolder(lock) {
+  const i = lock.lastIndexOf(' by ');
+  return i < 0 ? '' : lock.slice(i + 4);
+}
+
+// Why a lifetime ended at step `step`: a tick expires keys, a node restart loses them, a
+// statement deletes or overwrites a key, and ends a transaction (or aborts it) for a lock.
+function endOf(seg, step, next) {
+  if (!step) return 'end';
+  if (seg.kind === 'key') {
+    if (step.kind === 'tick') return 'expired';
+    if (step.kind === 'fault') return 'lost';
+    return next ? 'overwritten' : 'deleted';
+  }
+  return next ? 'changed' : 'released';
+}
+
+// The lifetimes of Redis keys and of row locks, read from the states: a segment per stretch of
+// steps in which a key keeps its value or a row its lock, from the step that made it to the one
+// that ended it (trace.length + 1: it lasts to the end). Each gets a slot on its lane, so that
+// the bars of different keys or rows stand side by side.
+function lifetimes(model, states, trace) {
+  const segments = [];
+  const open = new Map();
+  const slots = new Map();  // lane -> ids in order of first appearance
+  const n = states.length - 1;
+  for (let r = 0; r <= n; ++r) {
+    const present = new Map();
+    for (const node of states[r].redis || []) {
+      const lane = model.byName.get(node.node);
+      if (lane === undefined) continue;
+      for (const k of node.keys) {
+        present.set('key ' + node.node + ' ' + k.key, {
+          kind: 'key',
+          lane,
+          node: node.node,
+          name: unquote(k.key),
+          value: k.value,
+          holder: unquote(k.value)
+        });
+      }
+    }
+    if (model.db >= 0) {
+      for (const t of states[r].tables || []) {
+        for (const row of t.rows) {
+          if (!row.lock) continue;
+          const name = t.name + '[' + (t.columns[0] || '') + '=' + row.cells[0] + ']';
+          present.set('lock ' + name, {
+            kind: 'lock',
+            lane: model.db,
+            node: '',
+            name,
+            value: row.lock,
+            holder: lockHolder(row.lock)
+          });
+        }
+      }
+    }
+    for (const [id, seg] of open) {
+      const now = present.get(id);
+      if (now && now.value === seg.value) continue;
+      seg.to = r;
+      seg.end = endOf(seg, trace[r - 1], now);
+      segments.push(seg);
+      open.delete(id);
+    }
+    for (const [id, p] of present) {
+      if (open.has(id)) continue;
+      if (!slots.has(p.lane)) slots.set(p.lane, []);
+      const ids = slots.get(p.lane);
+      if (!ids.includes(id)) ids.push(id);
+      open.set(id, Object.assign({id, from: r, slot: ids.indexOf(id)}, p));
+    }
+  }
+  for (const seg of open.values()) {
+    seg.to = n + 1;
+    seg.end = 'end';
+    segments.push(seg);
+  }
+  return {segments, slots};
+}
+
+// What a tick did to Redis: "lock:1 of worker[1] expired" for each key it removed (with the node
+// when there are several), "" when it expired nothing.
+function expiredBy(step, model) {
+  if (step.kind !== 'tick') return '';
+  const out = [];
+  for (const c of step.changes || []) {
+    const m = /^(.*)\['(.*)'\]$/.exec(c.path);
+    if (!m || c.to !== '' || c.from === '') continue;
+    out.push(
+        m[2] + ' of ' + unquote(c.from) + ' expired' +
+        (model.redis.length > 1 ? ' on ' + m[1] : ''));
+  }
+  return out.join('; ');
+}
+
+// The line under a tick's label: what it expired, and its result unless that only repeats the
+// label's "now = 3".
+function tickBelow(step, model) {
+  const now = step.after && step.after.has_clock ? 'now = ' + step.after.clock : null;
+  const result = step.result && step.result !== now ? step.result : '';
+  return [result, expiredBy(step, model)].filter(Boolean).join('; ');
 }
 
 function drawDiagram(trace, model, property, geometry, onSelect) {
@@ -662,6 +801,57 @@ function drawDiagram(trace, model, property, geometry, onSelect) {
     }
   });
   svg.append(lines);
+
+  // Each Redis key and row lock as a bar on its store's lane, in the colour of the process its
+  // value or lock names, labelled with it, so that a lease that runs out under its holder shows.
+  const bars = s('g', {class: 'lifetimes'});
+  const {segments, slots} = lifetimes(model, states, trace);
+  const yOf = (r) => (r > n ? height - ROW_H / 2 : rowY(r));
+  for (const seg of segments) {
+    const x = laneX(seg.lane) - BAR_W / 2 + seg.slot * (BAR_W + 3);
+    const y0 = rowY(seg.from), y1 = yOf(seg.to);
+    const holder = model.byName.get(seg.holder);
+    const color = holder !== undefined ? model.color[holder] : model.color[seg.lane];
+    const alone = (slots.get(seg.lane) || []).length === 1;
+    const text = seg.kind === 'key' ? (alone ? seg.value : seg.name + ' = ' + seg.value) :
+                                      (alone ? seg.holder : seg.name + ' ' + seg.holder);
+    const until = seg.to > n ? 'to the end' : 'until step ' + seg.to + ' (' + seg.end + ')';
+    const from = seg.from === 0 ? 'from the start' : 'from step ' + seg.from;
+    const g =
+        s('g', {
+          class: 'lifetime lifetime-' + seg.kind + ' end-' + seg.end,
+          'data-lane': model.lanes[seg.lane].name,
+          'data-name': seg.name,
+          'data-value': seg.value,
+          'data-from': seg.from,
+          'data-to': seg.to > n ? '' : seg.to,
+          'data-end': seg.end,
+          style: '--holder:' + color,
+          onclick: () => onSelect(seg.from)
+        },
+          s('title', {
+            text: (seg.kind === 'key' ? seg.node + ' key ' + seg.name + ' = ' + seg.value :
+                                        seg.name + ' locked ' + seg.value) +
+                ', ' + from + ' ' + until
+          }),
+          s('rect', {class: 'bar', x, y: y0, width: BAR_W, height: Math.max(4, y1 - y0), rx: 3}));
+    const room = Math.floor((y1 - y0 - 8) / 5.8);
+    if (room >= 3) {
+      const cx = x + BAR_W / 2 - 3.3;  // turned a quarter right, the glyphs rise to the right
+      g.append(s('text', {
+        class: 'bar-label',
+        x: cx,
+        y: y0 + 5,
+        transform: 'rotate(90 ' + cx + ' ' + (y0 + 5) + ')',
+        text: truncate(text, room)
+      }));
+    }
+    if (seg.to <= n) {
+      g.append(s('line', {class: 'cap', x1: x - 2, y1, x2: x + BAR_W + 2, y2: y1}));
+    }
+    bars.append(g);
+  }
+  svg.append(bars);
 
   const heads = s('g', {class: 'lane-heads'});
   model.lanes.forEach((lane, i) => {
@@ -752,7 +942,12 @@ function drawDiagram(trace, model, property, geometry, onSelect) {
       const now =
           step.after && step.after.has_clock ? label + ' → now = ' + step.after.clock : label;
       arrowLabel(g, sideX, y - 2, truncate(now, sideChars), sideAnchor, 'label');
-      if (result) arrowLabel(g, sideX, y + 13, truncate(result, sideChars), sideAnchor, 'result');
+      const below = tickBelow(step, model);
+      if (below) {
+        arrowLabel(
+            g, sideX, y + 13, truncate(below, sideChars), sideAnchor,
+            expiredBy(step, model) ? 'result expired' : 'result');
+      }
     } else if (c.type === 'fault') {
       g.append(s('path', {
         class: 'fault-cross',
@@ -946,28 +1141,52 @@ function lanesOf(d) {
   return lanes;
 }
 
-function renderTrace(d, p, id, index) {
+// The width of lanes and of the room right of them for labels (`roomFor(laneW)`): as wide as the
+// names and labels want, and, when that would not fit `budget` (the pixels the page leaves the
+// diagram), the widest narrower lanes (down to what their names need) with which the labels
+// still fit; failing that, the labels are cut with '…' (the step list has them whole). Five
+// Redlock nodes, two workers and the clock fit a 1400-pixel window this way.
+function laneGeometry(lanes, roomFor, left, budget) {
+  const n = Math.max(1, lanes.length);
+  const longest = Math.max(8, ...lanes.map((l) => l.name.length));
+  const natural = Math.min(200, Math.max(150, longest * 8 + 40));
+  const named = Math.max(MIN_LANE_W, Math.min(natural, Math.ceil(longest * 7.5) + 16));
+  for (let laneW = natural; laneW >= named; --laneW) {
+    const labelRoom = roomFor(laneW);
+    if (left + laneW * n + labelRoom <= budget) return {laneW, labelRoom};
+  }
+  return {
+    laneW: named,
+    labelRoom: Math.max(MIN_LABEL_ROOM, Math.min(roomFor(named), budget - left - named * n))
+  };
+}
+
+function renderTrace(d, p, id, index, budget) {
   const lanes = lanesOf(d);
   const model = laneModel(lanes);
   const colorOf = (name) => {
     const i = model.byName.get(name);
     return i === undefined ? 'var(--fg)' : model.color[i];
   };
-  const longest = Math.max(8, ...lanes.map((l) => l.name.length));
-  const laneW = Math.min(200, Math.max(150, longest * 8 + 40));
   const left = 16;
   // Right of the last lane: room for the labels that run past it (a statement drawn from a
   // right-hand lane), up to a bound; longer ones are cut with '…' (the step list has them whole).
+  const wanted = (laneW) => {
+    const lanesRight = left + laneW * Math.max(1, lanes.length);
+    let room = MIN_LABEL_ROOM;
+    for (const step of p.trace) {
+      const i = model.byName.get(step.actor);
+      if (i === undefined) continue;
+      const label = shortLabel(step).length + (step.kind === 'tick' ? 12 : 0);  // ' → now = 3'
+      const below = step.kind === 'tick' ? tickBelow(step, model) : step.result || '';
+      const chars = Math.max(label, below.length);
+      const end = left + laneW * i + laneW / 2 + 16 + chars * CHAR_W + 6;
+      room = Math.max(room, Math.min(MAX_LABEL_ROOM, Math.ceil(end - lanesRight)));
+    }
+    return room;
+  };
+  const {laneW, labelRoom} = laneGeometry(lanes, wanted, left, budget);
   const lanesRight = left + laneW * Math.max(1, lanes.length);
-  let labelRoom = 140;
-  for (const step of p.trace) {
-    const i = model.byName.get(step.actor);
-    if (i === undefined) continue;
-    const label = shortLabel(step).length + (step.kind === 'tick' ? 12 : 0);  // ' → now = 3'
-    const chars = Math.max(label, (step.result || '').length);
-    const end = left + laneW * i + laneW / 2 + 16 + chars * CHAR_W + 6;
-    labelRoom = Math.max(labelRoom, Math.min(MAX_LABEL_ROOM, Math.ceil(end - lanesRight)));
-  }
   const geometry = {
     laneW,
     left,
@@ -1013,6 +1232,9 @@ function renderTrace(d, p, id, index) {
           step.line ? h('span', {class: 'line', text: 'line ' + step.line}) : null),
         h('div', {class: 'l2'},
           step.result ? h('span', {class: 'result', text: '→ ' + step.result}) : null,
+          r > 0 && expiredBy(step, model) ?
+              h('span', {class: 'result expired', text: expiredBy(step, model)}) :
+              null,
           changes ? h('span', {class: 'chg', text: changes}) : null));
     list.append(li);
   });
@@ -1021,16 +1243,18 @@ function renderTrace(d, p, id, index) {
         h('span', {text: '✗ ' + p.name + ' ' + p.status + ' after step ' + p.trace.length})));
 
   const panel = h('section', {class: 'state-panel', 'aria-live': 'polite'});
-  const print =
-      h('section', {class: 'print-states'}, h('h3', {text: 'The state after each step'}),
-        rows.map(
-            (step, r) =>
-                h('div', {class: 'print-state'}, h('h4', {
-                    text: r === 0 ? 'Initial state' :
-                                    'After step ' + r + ' · ' + step.actor + ': ' + step.text
-                  }),
-                  r === 0 ? null : renderChanges(step.changes),
-                  renderState(r === 0 ? d.initial : step.after, step.changes, colorOf))));
+  const print = h(
+      'section', {class: 'print-states'}, h('h3', {text: 'The state after each step'}),
+      rows.map(
+          (step, r) => h(
+              'div', {class: 'print-state'}, h('h4', {
+                text: r === 0 ? 'Initial state' :
+                                'After step ' + r + ' · ' + step.actor + ': ' + step.text
+              }),
+              r === 0 ? null : renderChanges(step.changes),
+              renderState(
+                  r === 0 ? d.initial : step.after, step.changes, colorOf,
+                  [d.initial].concat(p.trace.slice(0, Math.max(0, r - 1)).map((x) => x.after))))));
 
   const expectedNote = p.expected === 'violated' ? 'expected' : 'NOT expected';
   const length = plural(p.trace.length, 'step', 'steps') +
@@ -1095,7 +1319,10 @@ function selectStep(t, r, opts) {
                    {class: 'actor', style: '--actor:' + t.colorOf(step.actor), text: step.actor}),
                  ' ', h('code', {text: step.text}),
                  step.line ? h('span', {class: 'meta', text: ' (line ' + step.line + ')'}) : null,
-                 step.result ? h('span', {class: 'result', text: ' → ' + step.result}) : null) :
+                 step.result ? h('span', {class: 'result', text: ' → ' + step.result}) : null,
+                 expiredBy(step, t.model) ?
+                     h('span', {class: 'result expired', text: ' · ' + expiredBy(step, t.model)}) :
+                     null) :
                h('p', {class: 'state-step meta', text: 'Before any step.'}),
         step ? renderChanges(step.changes) : null,
         r === n ?
@@ -1103,7 +1330,9 @@ function selectStep(t, r, opts) {
               t.property.text ? h('code', {text: t.property.text}) : null,
               t.property.explanation ? ' ' + explanationText(t.property) : '') :
             null),
-      renderState(state, step ? step.changes : [], t.colorOf));
+      renderState(
+          state, step ? step.changes : [], t.colorOf,
+          [t.initial].concat(t.trace.slice(0, Math.max(0, r - 1)).map((x) => x.after))));
   t.panel.setAttribute('data-step', String(r));
 }
 
@@ -1141,8 +1370,11 @@ function main() {
   const traceIds =
       d.properties.map((p, i) => p.status === 'violated' && p.trace.length ? 'trace-' + i : null);
   root.append(renderProperties(d, traceIds));
+  // The diagram may take 62% of the trace's box (report.css, .diagram-wrap); without a layout
+  // (a page rendered for print only) it takes what it wants.
+  const budget = root.clientWidth > 0 ? Math.floor(root.clientWidth * 0.62) - 2 : Infinity;
   d.properties.forEach((p, i) => {
-    if (traceIds[i]) root.append(renderTrace(d, p, traceIds[i], i));
+    if (traceIds[i]) root.append(renderTrace(d, p, traceIds[i], i, budget));
   });
   for (const t of traces) selectStep(t, t.trace.length, {});
   activeTrace = traces[0] || null;
