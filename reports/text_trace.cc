@@ -59,6 +59,32 @@ void trim_right(std::string& s) {
   while (!s.empty() && s.back() == ' ') s.pop_back();
 }
 
+// "'worker[1]'" -> "worker[1]": a key's value as a reader names it.
+std::string_view unquoted(std::string_view v) {
+  if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') return v.substr(1, v.size() - 2);
+  return v;
+}
+
+// A tick's result, and what it did to Redis: "now = 2; lock:1 of worker[1] expired" for each
+// key it removed (with the node when there are several), so that a lease that runs out under
+// its holder reads as such.
+std::string tick_result(const trace::TraceStep& s) {
+  std::string out = one_line(s.result);
+  if (s.kind != trace::StepKind::tick) return out;
+  for (const trace::Change& c : s.changes) {
+    if (!c.to.empty() || c.from.empty() || !c.path.ends_with("']")) continue;
+    for (const trace::RedisSnapshot& node : s.after.redis) {
+      const std::string open = node.node + "['";
+      if (!c.path.starts_with(open)) continue;
+      std::string_view key(c.path);
+      key = key.substr(open.size(), key.size() - open.size() - 2);
+      out += fmt::format("{}{} of {} expired{}", out.empty() ? "" : "; ", key, unquoted(c.from),
+                         s.after.redis.size() > 1 ? " on " + node.node : "");
+    }
+  }
+  return out;
+}
+
 struct Row {
   std::string step, actor, text, result;
   std::vector<std::string> changes;
@@ -114,7 +140,7 @@ std::string render_trace(const std::vector<trace::TraceStep>& steps,
   rows.reserve(steps.size());
   size_t w_step = 0, w_actor = 0, w_text = 0, w_result = 0, w_change = 0, w_changes = 0;
   for (const trace::TraceStep& s : steps) {
-    Row row{std::to_string(s.step), one_line(s.actor), one_line(s.text), one_line(s.result), {}};
+    Row row{std::to_string(s.step), one_line(s.actor), one_line(s.text), tick_result(s), {}};
     size_t all = 0;
     for (const trace::Change& c : ordered_changes(s, options.builtins)) {
       row.changes.push_back(render_change(c, s.actor));

@@ -4,6 +4,8 @@
 // or ghost variables; then the actor's locals and process status; the built-ins found,
 // row_count and sql_error last (the result column says the same: "a = 1", "no row", "1 row").
 //
+// A tick's result also names the keys it expired ("now = 2; lock:1 of worker[1] expired").
+//
 // Without a width (pipes, CI logs, JUnit) each step is one line, so the output is the same
 // wherever it goes and a step can be found with grep. With a terminal's width, the changes wrap
 // inside their column when it has room, or else go below the statement, which wraps too:

@@ -182,6 +182,25 @@ TEST(TextTrace, Width120Deadlock) {
             "                     status: running → blocked\n");
 }
 
+// A lease that runs out under its holder: the tick says which key it expired, and whose.
+TEST(TextTrace, ATickNamesTheKeysItExpired) {
+  trace::TraceStep tick = samples::step(3, "clock", StepKind::tick, 0, "tick", "now = 1",
+                                        {{"cache['lock:1']", "'worker[1]'", ""},
+                                         {"cache['lock:1'].expires", "1", ""},
+                                         {"clock", "0", "1"}});
+  tick.after.redis = {{.node = "cache", .keys = {}}};
+  EXPECT_EQ(render_trace({tick}, {}),
+            "  3  clock  tick  now = 1; lock:1 of worker[1] expired  "
+            "cache['lock:1']: 'worker[1]' → (none), cache['lock:1'].expires: 1 → (none), "
+            "clock: 0 → 1\n");
+  // With several nodes, the node too; a key set to a new value did not expire.
+  tick.after.redis = {{.node = "node[1]", .keys = {}}, {.node = "node[2]", .keys = {}}};
+  tick.changes = {{"node[2]['lock']", "worker[2]", ""}, {"node[1]['lock']", "worker[1]", "x"}};
+  EXPECT_EQ(render_trace({tick}, {}),
+            "  3  clock  tick  now = 1; lock of worker[2] expired on node[2]  "
+            "node[2]['lock']: worker[2] → (none), node[1]['lock']: worker[1] → x\n");
+}
+
 // The whole report of the README's double booking on a terminal: the verdict line keeps its
 // totals together, and the property line wraps under its name.
 trace::SpecResult booking_result() {

@@ -577,6 +577,21 @@ function renderProcesses(processes, marks, colorOf, earlier) {
           h('tbody', null, rows))));
 }
 
+const BUILTINS = ['found', 'row_count', 'sql_error'];
+
+// A step's changes in the order a reader looks for them (as in the text report): tables, Redis
+// keys, the clock and shared or ghost variables first, then the processes' locals and status,
+// the built-ins last.
+function orderedChanges(step) {
+  const names = ((step.after && step.after.processes) || []).map((p) => p.name);
+  const group = (c) => {
+    const owner = names.find((n) => c.path.startsWith(n + '.'));
+    if (owner === undefined) return 0;
+    return BUILTINS.includes(c.path.slice(owner.length + 1)) ? 2 : 1;
+  };
+  return [0, 1, 2].flatMap((g) => (step.changes || []).filter((c) => group(c) === g));
+}
+
 function renderChanges(changes) {
   if (!changes || !changes.length) return h('p', {class: 'no-changes', text: 'No state changed.'});
   return h(
@@ -1206,7 +1221,7 @@ function renderTrace(d, p, id, index, budget) {
     {step: 0, actor: '', kind: 'initial', text: 'initial state', result: '', changes: []}
   ].concat(p.trace);
   rows.forEach((step, r) => {
-    const changes = step.changes
+    const changes = orderedChanges(step)
                         .map(
                             (c) => c.path + ' ' + (c.from === '' ? '∅' : c.from) + '→' +
                                 (c.to === '' ? '∅' : c.to))
@@ -1251,7 +1266,7 @@ function renderTrace(d, p, id, index, budget) {
                 text: r === 0 ? 'Initial state' :
                                 'After step ' + r + ' · ' + step.actor + ': ' + step.text
               }),
-              r === 0 ? null : renderChanges(step.changes),
+              r === 0 ? null : renderChanges(orderedChanges(step)),
               renderState(
                   r === 0 ? d.initial : step.after, step.changes, colorOf,
                   [d.initial].concat(p.trace.slice(0, Math.max(0, r - 1)).map((x) => x.after))))));
@@ -1324,7 +1339,7 @@ function selectStep(t, r, opts) {
                      h('span', {class: 'result expired', text: ' · ' + expiredBy(step, t.model)}) :
                      null) :
                h('p', {class: 'state-step meta', text: 'Before any step.'}),
-        step ? renderChanges(step.changes) : null,
+        step ? renderChanges(orderedChanges(step)) : null,
         r === n ?
             h('p', {class: 'state-violation'}, h('strong', {text: '✗ ' + t.property.name + ': '}),
               t.property.text ? h('code', {text: t.property.text}) : null,

@@ -265,6 +265,10 @@ test('a tick that expires a key says so, and row locks are bars on the database 
   assert.match(
       await page.textContent('.trace .state-panel .state-step'),
       /tick → now = 1 · lock:1 of worker\[1\] expired/);
+  // Changes list the stores first, the built-ins last, in the list and the state view.
+  assert.match(
+      await page.textContent('.trace .steps li.step[data-step="2"] .chg'),
+      /^counters\[id=1\]\.lock ∅→FOR UPDATE by worker\[1\], worker\[1\]\.holding false→true, .*row_count 0→1$/);
   await shot(page, 'lease.png');
   assert.deepEqual(problems, []);
   await context.close();
