@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
-#include <tuple>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "checker/front/front_end.h"
 
