@@ -10,6 +10,7 @@ const HEAD_H = 58;   // lane headers, and the list's header row beside them
 const CHAR_W = 7.3;  // the width of a character of the 12px monospace labels
 const MAX_LABEL_ROOM = 420;  // px right of the last lane for labels, at most
 const MIN_LABEL_ROOM = 140;  // ... and at least, when the lanes must shrink to fit the window
+const LEAST_LABEL_ROOM = 60;  // ... or less, when even the narrowest lanes would not fit
 const MIN_LANE_W = 64;       // narrower, a lane's header could not name it
 const BAR_W = 12;            // a Redis key's or a row lock's lifetime bar on its store's lane
 const PROCESS_COLORS =
@@ -1160,7 +1161,8 @@ function lanesOf(d) {
 // names and labels want, and, when that would not fit `budget` (the pixels the page leaves the
 // diagram), the widest narrower lanes (down to what their names need) with which the labels
 // still fit; failing that, the labels are cut with '…' (the step list has them whole). Five
-// Redlock nodes, two workers and the clock fit a 1400-pixel window this way.
+// Redlock nodes, two workers and the clock fit a 1400-pixel window this way. `fits`: false when
+// even the narrowest lanes with the least room for labels are wider than `budget`.
 function laneGeometry(lanes, roomFor, left, budget) {
   const n = Math.max(1, lanes.length);
   const longest = Math.max(8, ...lanes.map((l) => l.name.length));
@@ -1168,15 +1170,15 @@ function laneGeometry(lanes, roomFor, left, budget) {
   const named = Math.max(MIN_LANE_W, Math.min(natural, Math.ceil(longest * 7.5) + 16));
   for (let laneW = natural; laneW >= named; --laneW) {
     const labelRoom = roomFor(laneW);
-    if (left + laneW * n + labelRoom <= budget) return {laneW, labelRoom};
+    if (left + laneW * n + labelRoom <= budget) return {laneW, labelRoom, fits: true};
   }
-  return {
-    laneW: named,
-    labelRoom: Math.max(MIN_LABEL_ROOM, Math.min(roomFor(named), budget - left - named * n))
-  };
+  const labelRoom = Math.max(LEAST_LABEL_ROOM, Math.min(roomFor(named), budget - left - named * n));
+  return {laneW: named, labelRoom, fits: left + named * n + labelRoom <= budget};
 }
 
-function renderTrace(d, p, id, index, budget) {
+// `budget`: the pixels for the diagram beside the step list; `wideBudget`: what it may take when
+// its lanes need more, the step list giving up width (its lines are cut with '…' anyway).
+function renderTrace(d, p, id, index, budget, wideBudget) {
   const lanes = lanesOf(d);
   const model = laneModel(lanes);
   const colorOf = (name) => {
@@ -1200,7 +1202,9 @@ function renderTrace(d, p, id, index, budget) {
     }
     return room;
   };
-  const {laneW, labelRoom} = laneGeometry(lanes, wanted, left, budget);
+  let {laneW, labelRoom, fits} = laneGeometry(lanes, wanted, left, budget);
+  const wide = !fits && wideBudget > budget;
+  if (wide) ({laneW, labelRoom} = laneGeometry(lanes, wanted, left, wideBudget));
   const lanesRight = left + laneW * Math.max(1, lanes.length);
   const geometry = {
     laneW,
@@ -1293,7 +1297,8 @@ function renderTrace(d, p, id, index, budget) {
           class: 'hint',
           text: 'Click a step or an arrow to see the state after it; ↑ ↓ move between steps.'
         }),
-        h('div', {class: 'trace-body'}, h('div', {class: 'diagram-wrap'}, svg), list),
+        h('div', {class: 'trace-body'},
+          h('div', {class: 'diagram-wrap' + (wide ? ' diagram-wide' : '')}, svg), list),
         h('div', {class: 'violation'},
           h('p', {class: 'violation-title'}, h('strong', {text: '✗ ' + p.name}),
             ' ' + p.status + ' at the end of this trace'),
@@ -1385,11 +1390,11 @@ function main() {
   const traceIds =
       d.properties.map((p, i) => p.status === 'violated' && p.trace.length ? 'trace-' + i : null);
   root.append(renderProperties(d, traceIds));
-  // The diagram may take 62% of the trace's box (report.css, .diagram-wrap); without a layout
-  // (a page rendered for print only) it takes what it wants.
-  const budget = root.clientWidth > 0 ? Math.floor(root.clientWidth * 0.62) - 2 : Infinity;
+  // The diagram may take 62% of the trace's box, 75% when its lanes need it (report.css,
+  // .diagram-wrap); without a layout (a page rendered for print only) it takes what it wants.
+  const share = (f) => (root.clientWidth > 0 ? Math.floor(root.clientWidth * f) - 2 : Infinity);
   d.properties.forEach((p, i) => {
-    if (traceIds[i]) root.append(renderTrace(d, p, traceIds[i], i, budget));
+    if (traceIds[i]) root.append(renderTrace(d, p, traceIds[i], i, share(0.62), share(0.75)));
   });
   for (const t of traces) selectStep(t, t.trace.length, {});
   activeTrace = traces[0] || null;

@@ -129,6 +129,19 @@ reachable owned: (SELECT owner FROM jobs WHERE id = 1) != null;
 expect violated no_crash_after_a_read;
 `;
 
+// Eleven lanes: five workers, five nodes and the clock. The diagram takes more of the trace's
+// width from the step list.
+const ELEVEN = `redis node[5];
+clock max 1;
+process worker[1..5] {
+  var ok = false;
+  ok = node[3]: SET lock $self NX EX 1;
+}
+invariant nobody: (count w in worker: w.ok) == 0;
+reachable somebody: some w in worker: w.ok;
+expect violated nobody;
+`;
+
 fs.rmSync(outDir, {recursive: true, force: true});
 fs.mkdirSync(outDir, {recursive: true});
 
@@ -147,6 +160,7 @@ function report(name, source) {
 const redlockFile = report('redlock5', REDLOCK5);
 const leaseFile = report('lease', LEASE);
 const crashFile = report('crash', CRASH);
+const elevenFile = report('eleven', ELEVEN);
 
 let browser;
 test.before(async () => {
@@ -290,6 +304,37 @@ test('a crashed process shows the locals it last had, and its row lock ends with
   // They are not changes of the step.
   assert.equal(await page.locator(row + ' .chip.last.changed').count(), 0);
   await shot(page, 'crash.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('eleven lanes still fit, the diagram taking more of the width', async () => {
+  const {page, context, problems} = await openReport(elevenFile);
+  assert.equal(await page.locator('.trace svg.seq .lane').count(), 11);
+  const fit = await page.evaluate(() => {
+    const wrap = document.querySelector('.trace .diagram-wrap');
+    return {
+      wide: wrap.classList.contains('diagram-wide'),
+      scroll: wrap.scrollWidth - wrap.clientWidth,
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      names: [...document.querySelectorAll('.trace svg.seq .lane-name')].map((t) => t.textContent),
+    };
+  });
+  assert.equal(fit.wide, true);
+  assert.ok(fit.scroll <= 0, 'the diagram scrolls sideways by ' + fit.scroll + ' px');
+  assert.ok(fit.page <= 0, 'the page scrolls sideways by ' + fit.page + ' px');
+  assert.deepEqual(fit.names, [
+    'worker[1]', 'worker[2]', 'worker[3]', 'worker[4]', 'worker[5]', 'node[1]', 'node[2]',
+    'node[3]', 'node[4]', 'node[5]', 'clock'
+  ]);
+  await shot(page, 'eleven.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('five lanes keep the usual share of the width', async () => {
+  const {page, context, problems} = await openReport(leaseFile);
+  assert.equal(await page.locator('.trace .diagram-wrap.diagram-wide').count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });
