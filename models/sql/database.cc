@@ -574,6 +574,8 @@ bool still_waits(const DbState& db, const Statement& st, int txn) {
   const int i = next_target(table, txn);
   if (i < 0) return false;
   const RowRecord& r = table.rows[static_cast<size_t>(i)];
+  // REPEATABLE READ: a target changed since the snapshot fails at once, whoever locks it now.
+  if (has_snapshot(db, txn) && old_version(r, txn) != nullptr) return false;
   return !written_mark(r, txn) && lock_conflicts(r, txn, lock_need(st), nullptr);
 }
 

@@ -1953,6 +1953,21 @@ TEST_F(RepeatableReadTest, AfterAWaitAHolderThatCommittedAChangeMakesItFail) {
   EXPECT_EQ(db_.txns[0], TxnStatus::failed);
 }
 
+TEST_F(RepeatableReadTest, AWaiterWhoseRowChangedFailsEvenWhenAnotherLocksItFirst) {
+  BeginRR(0);
+  All(0);
+  begin(db_, 1);
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+  Statement inc = Update(kTest, {{1, Value1Plus(1)}}, Eq(0, 1));
+  ASSERT_EQ(Run(0, inc).outcome, Outcome::waiting);
+  Ok(1, Commit());
+  begin(db_, 2);
+  Ok(2, ForUpdate(kTest, {0}, Eq(0, 1)));  // a READ COMMITTED newcomer takes the new version
+  EXPECT_FALSE(still_waits(db_, inc, 0)) << "it goes on, to fail";
+  EXPECT_TRUE(WaitsFor(0, inc).empty());
+  EXPECT_EQ(Resume(0, inc).sql_error, "serialization_failure");
+}
+
 TEST_F(RepeatableReadTest, AfterAWaitAHolderThatRolledBackOrOnlyLockedLetsItGoOn) {
   for (bool lock_only : {false, true}) {
     SetUp();
