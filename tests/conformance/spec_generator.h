@@ -1,9 +1,10 @@
 // Random specs for the conformance tests: 2-3 processes with straight-line programs over one or
 // two small tables (primary keys, up to 4 rows), drawn from what spec-language §4 supports:
 // SELECT ... INTO with aggregates, ORDER BY/LIMIT, FOR UPDATE/FOR SHARE, NOWAIT, SKIP LOCKED;
-// UPDATE/DELETE with RETURNING; INSERT with ON CONFLICT DO NOTHING; BEGIN/COMMIT/ROLLBACK; a crash
-// fault. Written as real .lcs text and compiled through the normal front end. Also the shrinker
-// that makes a diverging spec and schedule small, and the classes of divergence the tests know.
+// UPDATE/DELETE with RETURNING; INSERT with ON CONFLICT DO NOTHING; BEGIN/COMMIT/ROLLBACK, some
+// at REPEATABLE READ (or that level as the default); a crash fault. Written as real .lcs text and
+// compiled through the normal front end. Also the shrinker that makes a diverging spec and schedule
+// small, and the classes of divergence the tests know.
 #pragma once
 
 #include <random>
@@ -19,6 +20,7 @@ struct GenSpec {
   bool second_table = false;                    // `acct (id, v)` with rows 1, 2
   std::vector<std::vector<std::string>> procs;  // statements per process (BEGIN included)
   int crash = -1;                               // a process that may crash (at most once), or -1
+  bool default_repeatable_read = false;         // `isolation repeatable read;` (issue 13)
   std::string render() const;
 };
 
