@@ -286,6 +286,7 @@ class SpecBuilder {
     out_.has_db = true;
     out_.db_name = db->name;
     out_.detect_deadlocks = db->detect_deadlocks;
+    out_.schema.queue_waiters = db->detect_deadlocks;
     out_.schema.default_isolation = lower_isolation(db->isolation);
     if (db->isolation != ast::Isolation::read_committed) out_.schema.snapshots = true;
     for (const auto& t : db->tables) {

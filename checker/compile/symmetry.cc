@@ -185,6 +185,7 @@ void Symmetry::permute(State& s, const std::vector<int>& from) {
         std::sort(r.shared.begin(), r.shared.end());
         for (auto& mk : r.marks) mk.txn = rename_slot(mk.txn);
         std::sort(r.marks.begin(), r.marks.end());
+        for (auto& q : r.queue) q.txn = rename_slot(q.txn);  // the order stays: it is state
         for (auto& o : r.old) {
           if (o.row)
             for (auto& v : *o.row) v = rename(v, newpos);

@@ -418,10 +418,12 @@ std::map<int, std::string> Replayer::resumable(const compile::State& s) const {
 bool Replayer::queued(int c, const std::vector<int>& want) const {
   SlotView v = pg_->view(c);
   std::vector<int> reach, todo;
+  // Blockers the model does not name must be waiting (queued ahead); with `detect deadlocks` the
+  // model names the queued waiter holding the tuple lock and the row's holder behind it.
   for (int b : v.blockers) {
-    if (std::find(want.begin(), want.end(), b) != want.end()) continue;
-    if (b < 0 || pg_->view(b).state != SlotState::waiting) return false;
-    todo.push_back(b);
+    const bool waiting = b >= 0 && pg_->view(b).state == SlotState::waiting;
+    if (std::find(want.begin(), want.end(), b) == want.end() && !waiting) return false;
+    if (waiting) todo.push_back(b);
   }
   if (todo.empty()) return false;
   reach = v.blockers;

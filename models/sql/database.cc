@@ -185,6 +185,12 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
         changed = true;
         continue;
       }
+      if (db.queues) {
+        const size_t before = r.queue.size();
+        enqueue(r, txn, need);
+        changed = changed || r.queue.size() != before;
+        tuple_lock_holders(r, txn, holders);
+      }
       return waiting(std::move(holders),
                      resuming && !changed ? Outcome::blocked : Outcome::waiting);
     }
@@ -307,12 +313,15 @@ Result start_targets(DbState& db, const TableSchema& ts, const Statement& st, co
   return visit_targets(db, ts, st, ctx, false, returned);
 }
 
-// Whether a row with `row`'s key is in txn's snapshot (or its own writes).
+// Whether the row that holds `row`'s key now (its latest version) is the version txn's snapshot
+// sees, or txn's own: PostgreSQL's ExecCheckTupleVisible. A version committed after the
+// snapshot is not, even when the snapshot sees an older version of that row.
 bool key_visible(const TableState& table, const TableSchema& ts, const Row& row, int txn,
                  const StringPool* pool) {
   for (const RowRecord& r : table.rows) {
-    const Row* v = visible(r, txn, false);
-    if (v != nullptr && same_key(ts, *v, row, pool)) return true;
+    const Row* v = latest_version(r, txn);
+    if (v != nullptr && same_key(ts, *v, row, pool))
+      return r.writer == txn || old_version(r, txn) == nullptr;
   }
   return false;
 }
@@ -470,6 +479,7 @@ void move_slot(DbState& db, int from, int to) {
       std::sort(r.shared.begin(), r.shared.end());
       for (Mark& m : r.marks) move(m.txn);
       std::sort(r.marks.begin(), r.marks.end());
+      for (Waiter& w : r.queue) move(w.txn);
       for (OldVersion& o : r.old) {
         for (int& s : o.seen_by) move(s);
         std::sort(o.seen_by.begin(), o.seen_by.end());

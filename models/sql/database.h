@@ -50,6 +50,16 @@ struct OldVersion {
   friend bool operator==(const OldVersion&, const OldVersion&) = default;
 };
 
+// A statement waiting for a row's lock, in PostgreSQL's order of arrival: the first holds the
+// row's tuple lock while it waits, and later ones wait for that tuple lock (heapam.c,
+// heap_acquire_tuplock), so a deadlock cycle may run through a queued waiter (§4.6).
+struct Waiter {
+  int txn = -1;
+  bool exclusive = true;  // FOR UPDATE, UPDATE, DELETE (else FOR SHARE)
+  friend bool operator==(const Waiter&, const Waiter&) = default;
+  friend auto operator<=>(const Waiter&, const Waiter&) = default;
+};
+
 // One physical row slot. A row inserted by an open transaction has no committed version; a row
 // deleted by an open transaction has a writer and no pending version.
 struct RowRecord {
@@ -62,6 +72,8 @@ struct RowRecord {
   // Versions older than `committed` that snapshots see (each transaction in one at most),
   // sorted by seen_by; a transaction in none sees `committed`.
   std::vector<OldVersion> old;
+  // Statements waiting for this row's lock, first come first (kept with DbState::queues only).
+  std::vector<Waiter> queue;
 
   friend bool operator==(const RowRecord&, const RowRecord&) = default;
 };
@@ -105,6 +117,8 @@ struct DbState {
   std::vector<int64_t> starts;  // when the transaction's first statement started (-1: none);
                                 // kept only when SQL reads now() (Schema::uses_now)
   std::vector<TxnMode> modes;   // per slot; kept only with Schema::snapshots
+  bool queues = false;          // rows keep their waiters' order (Schema::queue_waiters; not
+                                // encoded: it is the schema's)
 
   // Sorts rows into a canonical order (tables are sets), drops slots with no version left and
   // renumbers the marks' ranks densely.

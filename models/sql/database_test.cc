@@ -2034,6 +2034,10 @@ TEST_F(RepeatableReadTest, InsertChecksTheLatestKeysAndOnConflictNeedsAVisibleRo
   Result visible_conflict = Run(0, Insert(kTest, {Int(1), Int(11)}, true));
   EXPECT_EQ(visible_conflict.outcome, Outcome::ok);
   EXPECT_EQ(visible_conflict.row_count, 0) << "a row the snapshot sees: insert nothing";
+  // The snapshot sees an older version of the conflicting row, not the one holding the key now.
+  db_ = start;
+  Ok(1, Update(kTest, {{1, Int(11)}}, Eq(0, 1)));
+  EXPECT_EQ(Run(0, Insert(kTest, {Int(1), Int(12)}, true)).sql_error, "serialization_failure");
 }
 
 TEST_F(RepeatableReadTest, ReadOnlyRefusesWritesAndRowLocks) {
@@ -2078,6 +2082,64 @@ TEST_F(RepeatableReadTest, OldVersionsSurviveTheEncodingAndRenamingOfSlots) {
   EXPECT_EQ(All(2), (std::vector<Row>{R({I(1), I(11)}), R({I(2), I(20)})}));
   move_slot(db_, 0, 3);  // an orphan keeps its connection's snapshot
   EXPECT_EQ(All(3), (std::vector<Row>{R({I(1), I(10)}), R({I(2), I(20)})}));
+}
+
+// --- Queued waiters (detect deadlocks): PostgreSQL's tuple lock ---
+
+class WaiterQueueTest : public ReadCommittedTest {
+ protected:
+  void SetUp() override {
+    schema_.tables.push_back(
+        {"test", {"id", "value"}, {ColumnType::int_, ColumnType::int_}, {0}, 4});
+    schema_.queue_waiters = true;
+    ASSERT_EQ(initial_state(schema_, {{R({I(1), I(10)}), R({I(2), I(20)})}}, kTxnSlots, pool_, db_),
+              "");
+  }
+};
+
+TEST_F(WaiterQueueTest, ALaterWaiterWaitsForTheFirstToo) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 1)));
+  Statement set = Update(kTest, {{1, Int(11)}}, Eq(0, 1));
+  begin(db_, 1);
+  EXPECT_EQ(Run(1, set).waits_for, std::vector<int>{0});
+  begin(db_, 2);
+  EXPECT_EQ(Run(2, set).waits_for, (std::vector<int>{0, 1}))
+      << "T2 holds the row's tuple lock while it waits";
+  EXPECT_EQ(Rec(1)->queue, (std::vector<Waiter>{{1, true}, {2, true}}));
+  EXPECT_EQ(WaitsFor(2, set), (std::vector<int>{0, 1}));
+  EXPECT_EQ(Resume(2, set).outcome, Outcome::blocked) << "no change: still queued second";
+  Ok(0, Commit());
+  // Any waiter may take the freed row first (§4.3): T3 does; T2, first in the queue, waits for it.
+  EXPECT_EQ(Resume(2, set).outcome, Outcome::ok);
+  EXPECT_EQ(Rec(1)->queue, (std::vector<Waiter>{{1, true}}));
+  EXPECT_EQ(WaitsFor(1, set), std::vector<int>{2});
+  Ok(2, Commit());
+  EXPECT_EQ(Resume(1, set).outcome, Outcome::ok);
+  EXPECT_TRUE(Rec(1)->queue.empty());
+}
+
+TEST_F(WaiterQueueTest, SharersAtTheHeadShareTheTupleLock) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 1)));
+  Statement share = ForUpdate(kTest, {0}, Eq(0, 1), LockMode::for_share);
+  begin(db_, 1);
+  begin(db_, 2);
+  EXPECT_EQ(Run(1, share).waits_for, std::vector<int>{0});
+  EXPECT_EQ(Run(2, share).waits_for, std::vector<int>{0});
+}
+
+TEST_F(WaiterQueueTest, AnAbortLeavesTheQueue) {
+  begin(db_, 0);
+  Ok(0, ForUpdate(kTest, {0}, Eq(0, 1)));
+  Statement set = Update(kTest, {{1, Int(11)}}, Eq(0, 1));
+  begin(db_, 1);
+  begin(db_, 2);
+  Run(1, set);
+  Run(2, set);
+  abort(db_, 1, TxnStatus::failed);  // the deadlock detector's victim
+  EXPECT_EQ(Rec(1)->queue, (std::vector<Waiter>{{2, true}}));
+  EXPECT_EQ(WaitsFor(2, set), std::vector<int>{0});
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ int compare_records(const RowRecord& a, const RowRecord& b, const StringPool* po
   if (int c = compare_ints(a.exclusive, b.exclusive); c != 0) return c;
   if (a.shared != b.shared) return a.shared < b.shared ? -1 : 1;
   if (a.marks != b.marks) return a.marks < b.marks ? -1 : 1;
+  if (a.queue != b.queue) return a.queue < b.queue ? -1 : 1;
   if (a.old.size() != b.old.size()) return a.old.size() < b.old.size() ? -1 : 1;
   for (size_t k = 0; k < a.old.size(); ++k) {
     if (a.old[k].seen_by != b.old[k].seen_by) return a.old[k].seen_by < b.old[k].seen_by ? -1 : 1;
@@ -135,6 +136,16 @@ void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processe
         w.var(static_cast<uint64_t>(m.rank));
         w.bit(m.written);
       }
+      if (schema.queue_waiters) {
+        w.var(r.queue.size());
+        for (const Waiter& q : r.queue) {
+          check_slot(q.txn, slots);
+          w.bounded(static_cast<uint64_t>(static_cast<int64_t>(q.txn)), slot_bits);
+          w.bit(q.exclusive);
+        }
+      } else if (!r.queue.empty()) {
+        throw SlotOverflow("a queue of waiters without detect deadlocks");
+      }
       if (!schema.snapshots) {
         if (!r.old.empty()) throw SlotOverflow("old row versions without snapshots");
         continue;
@@ -214,6 +225,17 @@ DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int proce
         mark.written = r.bit();
         rec.marks.push_back(mark);
       }
+      if (schema.queue_waiters) {
+        const uint64_t waiters = r.var();
+        if (waiters > static_cast<uint64_t>(std::max(slots, 0)))
+          throw std::runtime_error("bad waiter count in state");
+        for (uint64_t q = 0; q < waiters; ++q) {
+          Waiter wt;
+          wt.txn = static_cast<int>(r.bits(slot_bits));
+          wt.exclusive = r.bit();
+          rec.queue.push_back(wt);
+        }
+      }
       if (schema.snapshots) {
         const uint64_t olds = r.var();
         if (olds > static_cast<uint64_t>(std::max(slots, 0)))
@@ -248,6 +270,7 @@ DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int proce
     db.starts.resize(db.txns.size());
     for (int64_t& s : db.starts) s = r.svar();
   }
+  db.queues = schema.queue_waiters;
   if (schema.snapshots) {
     db.modes.resize(db.txns.size());
     for (TxnMode& m : db.modes) {
@@ -267,6 +290,7 @@ std::string initial_state(const Schema& schema, const std::vector<std::vector<Ro
   out.cursors.assign(static_cast<size_t>(std::max(slots, 0)), Cursor{});
   if (schema.uses_now) out.starts.assign(static_cast<size_t>(std::max(slots, 0)), -1);
   if (schema.snapshots) out.modes.assign(static_cast<size_t>(std::max(slots, 0)), TxnMode{});
+  out.queues = schema.queue_waiters;
   for (size_t t = 0; t < schema.tables.size(); ++t) {
     const TableSchema& ts = schema.tables[t];
     if (t >= rows.size()) continue;

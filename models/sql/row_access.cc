@@ -89,6 +89,31 @@ void release_shared(RowRecord& r, int txn) { std::erase(r.shared, txn); }
 
 void drop_marks(RowRecord& r, int txn) {
   std::erase_if(r.marks, [&](const Mark& m) { return m.txn == txn; });
+  std::erase_if(r.queue, [&](const Waiter& w) { return w.txn == txn; });
+}
+
+void enqueue(RowRecord& r, int txn, LockNeed need) {
+  for (const Waiter& w : r.queue)
+    if (w.txn == txn) return;
+  r.queue.push_back(Waiter{txn, need == LockNeed::exclusive});
+}
+
+void tuple_lock_holders(const RowRecord& r, int txn, std::vector<int>& out) {
+  // The queue's head holds the tuple lock; a run of FOR SHARE waiters at the head share it.
+  // Waiting behind queued waiters that do not hold it (PostgreSQL's soft edges, which its
+  // detector first resolves by reordering the queue) is left out.
+  if (r.queue.empty()) return;
+  size_t holders = 1;
+  if (!r.queue[0].exclusive)
+    while (holders < r.queue.size() && !r.queue[holders].exclusive) ++holders;
+  bool mine_exclusive = true;
+  for (size_t i = 0; i < r.queue.size(); ++i) {
+    if (r.queue[i].txn != txn) continue;
+    if (i < holders) return;  // txn holds it
+    mine_exclusive = r.queue[i].exclusive;
+  }
+  for (size_t i = 0; i < holders; ++i)
+    if (r.queue[i].exclusive || mine_exclusive) out.push_back(r.queue[i].txn);
 }
 
 // The transactions whose snapshot sees `r`'s committed version: snapshot holders other than

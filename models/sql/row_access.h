@@ -32,7 +32,11 @@ bool empty_slot(const RowRecord& r);                   // no version at all, old
 bool live_slot(const RowRecord& r);  // a committed or uncommitted version (counts for max rows)
 void drop_empty_slots(TableState& table);
 void release_shared(RowRecord& r, int txn);
-void drop_marks(RowRecord& r, int txn);
+void drop_marks(RowRecord& r, int txn);  // its marks and its place in the row's queue
+// Puts txn's statement at the end of the row's queue of waiters (once).
+void enqueue(RowRecord& r, int txn, LockNeed need);
+// The queued waiters ahead of txn that hold the row's tuple lock: txn waits for them too.
+void tuple_lock_holders(const RowRecord& r, int txn, std::vector<int>& out);
 
 // Ends txn's transaction: commit applies its pending versions, rollback discards them. Either
 // way its locks, its marks, its waiting statement and its snapshot go. A committed version

@@ -30,6 +30,9 @@ struct Schema {
   // Some transaction may run above READ COMMITTED: the state keeps transaction modes and the
   // old row versions that open snapshots still see (off: neither is stored or encoded).
   bool snapshots = false;
+  // Rows keep the order of the statements that wait for them, for the deadlock detector's
+  // cycles through queued waiters (`detect deadlocks`: it only changes which can be a victim).
+  bool queue_waiters = false;
 };
 
 enum class ExprKind { literal, column, param, now, unary, binary, is_null, is_not_null };
