@@ -89,6 +89,7 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
     const Group& g = spec.groups[spec.procs[p].group];
     trace::ProcessSnapshot proc;
     proc.name = spec.procs[p].name;
+    std::string waits;
     switch (ps.status) {
       case ProcStatus::done:
         proc.status = "done";
@@ -102,6 +103,14 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
         proc.status = o.status != StepStatus::blocked      ? "running"
                       : o.blocked_on == BlockReason::sleep ? "sleeping"
                                                            : "blocked";
+        if (o.blocked_on == BlockReason::sql && !o.waits_for.empty()) {
+          // The row (or key) it waits for and who holds it (issue 18, item 3).
+          std::string who;
+          for (size_t i = 0; i < o.waits_for.size(); ++i)
+            who += (i ? " and " : "") + interp.connection_name(o.waits_for[i]);
+          std::string row = model.waited_row(s, static_cast<int>(p));
+          waits = row.empty() ? "a key held by " + who : row + who;
+        }
         break;
       }
     }
@@ -109,6 +118,7 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
     if (next) {
       proc.line = static_cast<int>(next->loc.line);
       proc.position = next->text;
+      if (!waits.empty()) proc.position += " (waits for " + waits + ")";
     } else {
       proc.position = proc.status;
     }
@@ -133,6 +143,11 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
           proc.transaction = "autocommit";
           break;
       }
+      if (!proc.transaction.empty() && p < s.db.modes.size() &&
+          s.db.modes[p].level != sql::Isolation::read_committed)
+        proc.transaction += s.db.modes[p].level == sql::Isolation::repeatable_read
+                                ? " (repeatable read)"
+                                : " (serializable)";
       // A crashed client's statement that the server still runs (§4.3).
       const size_t orphan = s.procs.size() + p;
       if (orphan < s.db.cursors.size() && s.db.cursors[orphan].active) {

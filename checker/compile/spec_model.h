@@ -73,6 +73,10 @@ class SpecModel : public engine::Model {
   const Interpreter& interpreter() const { return interp_; }
   const CompiledSpec& spec() const { return spec_; }
 
+  // "test[id=1] held by " for transaction slot txn's waiting statement, "" when it waits for no
+  // row (a key, or nothing).
+  std::string waited_row(const State& s, int txn) const;
+
  private:
   struct Probe {
     bool enabled = false;
@@ -86,7 +90,6 @@ class SpecModel : public engine::Model {
   // that cannot block at all.
   int may_wait_on_rows(const State& s, bool& surely_enabled) const;
   // "accounts[id=2] held by " for slot txn's waiting statement, or "" (a key wait).
-  std::string waited_row(const State& s, int txn) const;
   // Whether any statement waits or any orphan runs (partial-order reduction stays off there).
   bool any_waiting(const State& s) const;
   std::vector<int> cycle(const std::vector<Probe>& probes) const;
