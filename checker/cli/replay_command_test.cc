@@ -101,6 +101,16 @@ TEST_F(ReplayTest, ReplaysTheLostUpdateInSevenSteps) {
       << out();
 }
 
+TEST_F(ReplayTest, AWaitingStatementShowsTheRowItWaitsForAndItsHolder) {
+  const std::string spec = "specs/read_committed/website_hits_delete.lcs";
+  std::string json = report({spec}, "hits.json");
+  EXPECT_EQ(run_cli({"replay", spec, json}), 0) << err();
+  EXPECT_NE(out().find("  purge    blocked, at line 19: DELETE FROM website WHERE hits = 10 "
+                       "(waits for website[id=2] held by counter)   (transaction autocommit)\n"),
+            std::string::npos)
+      << out();
+}
+
 TEST_F(ReplayTest, AMovedStatementIsAnErrorNamingTheStep) {
   std::string json = report({kLease}, "lease.json");
   std::string source = read(kLease);
