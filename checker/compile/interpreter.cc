@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "checker/compile/expr_text.h"
+#include "models/sql/sql_errors.h"
 
 namespace lockcheck::compile {
 
@@ -547,7 +548,7 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
     ps.locals[n + 1] = Value::integer(0);
     ps.locals[n + 2] = Value::text(spec_.pool.intern("deadlock_detected"));
     ++ps.pc;
-    note([] { return std::string("error: deadlock_detected"); });
+    note([] { return std::string("error: deadlock_detected (40P01: deadlock detected)"); });
     if (Interaction* rec = record(Interaction::Kind::sql_victim))
       rec->sql_error = "deadlock_detected";
     return;
@@ -608,7 +609,14 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
       ps.locals[n + 1] = Value::integer(0);
       ps.locals[n + 2] = Value::text(spec_.pool.intern(r.sql_error));  // rare: errors only
       ++ps.pc;
-      note([&] { return "error: " + r.sql_error; });
+      note([&] {
+        const std::string table =
+            l.stmt.table >= 0 && static_cast<size_t>(l.stmt.table) < spec_.schema.tables.size()
+                ? spec_.schema.tables[static_cast<size_t>(l.stmt.table)].name
+                : std::string();
+        const std::string detail = sql::error_detail(r.sql_error, l.stmt, table);
+        return "error: " + r.sql_error + (detail.empty() ? "" : " (" + detail + ")");
+      });
       return;
     case sql::Outcome::ok:
       break;
