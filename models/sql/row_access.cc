@@ -77,7 +77,11 @@ void sort_unique(std::vector<int>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-bool empty_slot(const RowRecord& r) { return !r.committed && !r.pending && r.old.empty(); }
+// A row deleted while statements wait for it keeps their marks until they go on and skip it:
+// that going on is their step (§4.3), not something that vanishes with the commit.
+bool empty_slot(const RowRecord& r) {
+  return !r.committed && !r.pending && r.old.empty() && r.marks.empty();
+}
 
 bool live_slot(const RowRecord& r) { return r.committed || r.pending; }
 

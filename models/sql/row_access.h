@@ -28,8 +28,8 @@ bool lock_conflicts(const RowRecord& r, int txn, LockNeed need, std::vector<int>
 
 void sort_unique(std::vector<int>& v);
 void sort_old_versions(std::vector<OldVersion>& old);  // by seen_by (disjoint sets)
-bool empty_slot(const RowRecord& r);                   // no version at all, old ones included
-bool live_slot(const RowRecord& r);  // a committed or uncommitted version (counts for max rows)
+bool empty_slot(const RowRecord& r);  // no version (old ones included) and no waiter's mark
+bool live_slot(const RowRecord& r);   // a committed or uncommitted version (counts for max rows)
 void drop_empty_slots(TableState& table);
 void release_shared(RowRecord& r, int txn);
 void drop_marks(RowRecord& r, int txn);  // its marks and its place in the row's queue

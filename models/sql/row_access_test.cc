@@ -142,15 +142,18 @@ TEST_F(RowAccessTest, EndTransactionAppliesOrDiscardsAndReleases) {
   const DbState start = db;
 
   end_transaction(db, 1, true);
-  ASSERT_EQ(db.tables[0].rows.size(), 3u) << "the deleted row went, with the marks on it";
+  ASSERT_EQ(db.tables[0].rows.size(), 4u)
+      << "the deleted row's slot stays while a waiter's mark is on it";
   const RowRecord& u = db.tables[0].rows[0];
   EXPECT_EQ(u.committed, (Row{I(1), I(11), Value::null()}));
   EXPECT_EQ(u.writer, -1);
   EXPECT_EQ(u.exclusive, -1);
   EXPECT_FALSE(u.pending.has_value());
   EXPECT_EQ(u.marks, (std::vector<Mark>{{0, 0}})) << "another transaction's mark stays";
-  EXPECT_EQ(db.tables[0].rows[1].committed, (Row{I(3), I(30), Value::null()}));
-  EXPECT_EQ(db.tables[0].rows[2].shared, std::vector<int>{0});
+  EXPECT_FALSE(db.tables[0].rows[1].committed.has_value());
+  EXPECT_EQ(db.tables[0].rows[1].marks, (std::vector<Mark>{{0, 1}}));
+  EXPECT_EQ(db.tables[0].rows[2].committed, (Row{I(3), I(30), Value::null()}));
+  EXPECT_EQ(db.tables[0].rows[3].shared, std::vector<int>{0});
   EXPECT_EQ(db.cursors[1], Cursor{});
   EXPECT_EQ(db.starts, (std::vector<int64_t>{5, -1, 5}));
   EXPECT_EQ(db.txns[1], TxnStatus::open) << "the status is the caller's";
