@@ -519,7 +519,8 @@ class SpecBuilder {
     sql::Statement& st = l.stmt;
     switch (s.kind) {
       case ast::SqlKind::begin:
-        if (s.isolation_given && s.isolation != ast::Isolation::read_committed)
+        // Transaction modes are state when a level above READ COMMITTED or READ ONLY is used.
+        if ((s.isolation_given && s.isolation != ast::Isolation::read_committed) || s.read_only)
           out_.schema.snapshots = true;
         out_.sql_[&s] = std::move(l);
         return;

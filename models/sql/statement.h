@@ -27,8 +27,8 @@ struct Schema {
   std::vector<TableSchema> tables;
   bool uses_now = false;  // some statement reads now(): transactions keep their start time
   Isolation default_isolation = Isolation::read_committed;  // `isolation ...;` (autocommit too)
-  // Some transaction may run above READ COMMITTED: the state keeps transaction modes and the
-  // old row versions that open snapshots still see (off: neither is stored or encoded).
+  // Some transaction may run above READ COMMITTED or READ ONLY: the state keeps transaction
+  // modes and the old row versions that open snapshots still see (off: neither is stored).
   bool snapshots = false;
   // Rows keep the order of the statements that wait for them, for the deadlock detector's
   // cycles through queued waiters (`detect deadlocks`: it only changes which can be a victim).
