@@ -417,23 +417,23 @@ std::map<int, std::string> Replayer::resumable(const compile::State& s) const {
 
 bool Replayer::queued(int c, const std::vector<int>& want) const {
   SlotView v = pg_->view(c);
-  std::vector<int> reach, todo;
+  std::vector<int> reach, frontier;
   // Blockers the model does not name must be waiting (queued ahead); with `detect deadlocks` the
   // model names the queued waiter holding the tuple lock and the row's holder behind it.
   for (int b : v.blockers) {
     const bool waiting = b >= 0 && pg_->view(b).state == SlotState::waiting;
     if (std::find(want.begin(), want.end(), b) == want.end() && !waiting) return false;
-    if (waiting) todo.push_back(b);
+    if (waiting) frontier.push_back(b);
   }
-  if (todo.empty()) return false;
+  if (frontier.empty()) return false;
   reach = v.blockers;
-  while (!todo.empty()) {
-    int b = todo.back();
-    todo.pop_back();
+  while (!frontier.empty()) {
+    int b = frontier.back();
+    frontier.pop_back();
     for (int d : pg_->view(b).blockers) {
       if (d < 0 || d == c || std::find(reach.begin(), reach.end(), d) != reach.end()) continue;
       reach.push_back(d);
-      if (pg_->view(d).state == SlotState::waiting) todo.push_back(d);
+      if (pg_->view(d).state == SlotState::waiting) frontier.push_back(d);
     }
   }
   for (int w : want)
