@@ -26,6 +26,7 @@ class GraphModel : public Model {
     bool failure = false;
     uint32_t to = 0;          // when !failure
     PropertyId property = 0;  // when failure
+    Fairness fair;            // liveness: the group it belongs to (none for faults)
   };
 
   explicit GraphModel(uint32_t initial = 0) : initial_(initial) {}
@@ -36,11 +37,17 @@ class GraphModel : public Model {
   }
 
   GraphModel& edge(uint32_t from, Choice c, uint32_t to, bool fault = false) {
-    add(from, Transition{c, fault, false, to, 0});
+    add(from, Transition{c, fault, false, to, 0, {}});
+    return *this;
+  }
+  // A step of weakly fair group `weak` (a process), discharging strong obligation `strong`.
+  GraphModel& step(uint32_t from, Choice c, uint32_t to, uint32_t weak,
+                   uint32_t strong = Fairness::kNone) {
+    add(from, Transition{c, false, false, to, 0, Fairness{weak, strong}});
     return *this;
   }
   GraphModel& fail(uint32_t from, Choice c, PropertyId p, bool fault = false) {
-    add(from, Transition{c, fault, true, 0, p});
+    add(from, Transition{c, fault, true, 0, p, {}});
     return *this;
   }
   PropertyId invariant(std::string name, std::set<uint32_t> bad) {
@@ -48,6 +55,24 @@ class GraphModel : public Model {
   }
   PropertyId reachable(std::string name, std::set<uint32_t> good) {
     return property(std::move(name), PropertyKind::reachable, std::move(good));
+  }
+  // Liveness: every fair behaviour reaches a node of `goal`.
+  PropertyId eventually(std::string name, std::set<uint32_t> goal) {
+    return property(std::move(name), PropertyKind::eventually, std::move(goal));
+  }
+  // Liveness: every node of `p` is followed by one of `q`; member m uses p[m] and q[m].
+  PropertyId leads(std::string name, std::vector<std::set<uint32_t>> p,
+                   std::vector<std::set<uint32_t>> q) {
+    PropertyId id = property(std::move(name), PropertyKind::leads, {});
+    properties_[id].members = static_cast<uint32_t>(p.size());
+    p_nodes_.back() = std::move(p);
+    q_nodes_.back() = std::move(q);
+    return id;
+  }
+  // Nodes at the clock's horizon with time still due.
+  GraphModel& horizon(std::set<uint32_t> nodes) {
+    horizon_ = std::move(nodes);
+    return *this;
   }
   // A property only failing transitions report.
   PropertyId assertion(std::string name) {
@@ -92,12 +117,40 @@ class GraphModel : public Model {
     uint32_t n = node_of(state);
     for (PropertyId p = 0; p < properties_.size(); ++p) {
       if (!nodes_[p].count(n)) continue;
+      if (properties_[p].kind == PropertyKind::eventually) continue;
       if (properties_[p].kind == PropertyKind::reachable) {
         out.satisfied.push_back(p);
       } else {
         out.violated.push_back(p);
       }
     }
+  }
+
+  void fairness(std::string_view state, const std::vector<Choice>& choices,
+                std::vector<Fairness>& out) const override {
+    out.clear();
+    auto it = out_.find(node_of(state));
+    for (Choice c : choices) {
+      Fairness f;
+      if (it != out_.end())
+        for (const Transition& t : it->second)
+          if (t.choice == c && !t.failure) f = t.fair;
+      out.push_back(f);
+    }
+  }
+  void liveness(std::string_view state, PropertyId p, uint32_t member, bool& p_holds,
+                bool& q_holds) const override {
+    uint32_t n = node_of(state);
+    if (properties_[p].kind == PropertyKind::eventually) {
+      p_holds = false;
+      q_holds = nodes_[p].count(n) > 0;
+      return;
+    }
+    p_holds = p_nodes_[p][member].count(n) > 0;
+    q_holds = q_nodes_[p][member].count(n) > 0;
+  }
+  bool horizon_pending(std::string_view state) const override {
+    return horizon_.count(node_of(state)) > 0;
   }
 
   const std::map<uint32_t, std::vector<Transition>>& transitions() const { return out_; }
@@ -113,6 +166,8 @@ class GraphModel : public Model {
   PropertyId property(std::string name, PropertyKind kind, std::set<uint32_t> nodes) {
     properties_.push_back({std::move(name), kind});
     nodes_.push_back(std::move(nodes));
+    p_nodes_.emplace_back();
+    q_nodes_.emplace_back();
     return static_cast<PropertyId>(properties_.size() - 1);
   }
 
@@ -120,6 +175,8 @@ class GraphModel : public Model {
   std::map<uint32_t, std::vector<Transition>> out_;
   std::vector<PropertyInfo> properties_;
   std::vector<std::set<uint32_t>> nodes_;
+  std::vector<std::vector<std::set<uint32_t>>> p_nodes_, q_nodes_;  // leads, per member
+  std::set<uint32_t> horizon_;
   std::map<uint32_t, Choice> ample_;
   std::chrono::microseconds delay_{0};
 };
