@@ -88,8 +88,16 @@ class SpecBuilder {
     dead_locals();
     for (auto& g : out_.groups)
       for (const Instr& in : g.program.code)
-        if (in.kind == InstrKind::sql && in.stmt->sql && out_.sql_.count(in.stmt->sql.get()))
-          g.sql_reads_now = g.sql_reads_now || reads_now(out_.sql_.at(in.stmt->sql.get()).stmt);
+        if (in.kind == InstrKind::sql && in.stmt->sql && out_.sql_.count(in.stmt->sql.get())) {
+          sql::Statement& st = out_.sql_.at(in.stmt->sql.get()).stmt;
+          g.sql_reads_now = g.sql_reads_now || reads_now(st);
+          // SERIALIZABLE reads name their predicates by statement (in program order, so that
+          // states encode alike in every run).
+          if (st.id < 0) {
+            st.id = static_cast<int>(out_.schema.statements.size());
+            out_.schema.statements.push_back(&st);
+          }
+        }
     return !diags_.has_errors();
   }
 
@@ -289,6 +297,8 @@ class SpecBuilder {
     out_.schema.queue_waiters = db->detect_deadlocks;
     out_.schema.default_isolation = lower_isolation(db->isolation);
     if (db->isolation != ast::Isolation::read_committed) out_.schema.snapshots = true;
+    if (db->isolation == ast::Isolation::serializable) out_.schema.serializable = true;
+    out_.schema.ssi_table = db->ssi_table;
     for (const auto& t : db->tables) {
       sql::TableSchema ts;
       ts.name = t.name;
@@ -522,6 +532,8 @@ class SpecBuilder {
         // Transaction modes are state when a level above READ COMMITTED or READ ONLY is used.
         if ((s.isolation_given && s.isolation != ast::Isolation::read_committed) || s.read_only)
           out_.schema.snapshots = true;
+        if (s.isolation_given && s.isolation == ast::Isolation::serializable)
+          out_.schema.serializable = true;
         out_.sql_[&s] = std::move(l);
         return;
       case ast::SqlKind::commit:

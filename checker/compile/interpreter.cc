@@ -614,7 +614,8 @@ void Interpreter::exec_sql(Frame& f, const ast::Stmt& st, bool victim, StepOutco
             l.stmt.table >= 0 && static_cast<size_t>(l.stmt.table) < spec_.schema.tables.size()
                 ? spec_.schema.tables[static_cast<size_t>(l.stmt.table)].name
                 : std::string();
-        const std::string detail = sql::error_detail(r.sql_error, l.stmt, table);
+        const std::string detail =
+            r.detail.empty() ? sql::error_detail(r.sql_error, l.stmt, table) : r.detail;
         return "error: " + r.sql_error + (detail.empty() ? "" : " (" + detail + ")");
       });
       return;

@@ -6,9 +6,16 @@
 #include <map>
 #include <set>
 
+#include "models/sql/ssi.h"
+
 namespace lockcheck::compile {
 
 namespace {
+
+bool ssi_doomed(const sql::DbState& db, int txn) {
+  const int i = sql::ssi_record(db, txn);
+  return i >= 0 && db.ssi[static_cast<size_t>(i)].doomed;
+}
 
 std::string row_text(const std::vector<std::string>& cells) {
   std::string out = "(";
@@ -147,7 +154,8 @@ trace::StateSnapshot snapshot(const SpecModel& model, const State& s) {
           s.db.modes[p].level != sql::Isolation::read_committed)
         proc.transaction += s.db.modes[p].level == sql::Isolation::repeatable_read
                                 ? " (repeatable read)"
-                                : " (serializable)";
+                            : ssi_doomed(s.db, static_cast<int>(p)) ? " (serializable, doomed)"
+                                                                    : " (serializable)";
       // A crashed client's statement that the server still runs (§4.3).
       const size_t orphan = s.procs.size() + p;
       if (orphan < s.db.cursors.size() && s.db.cursors[orphan].active) {

@@ -106,7 +106,7 @@ enum class SqlKind { begin, commit, rollback, select, update, insert, delete_ };
 enum class Aggregate { none, count_star, count, sum, min, max };
 enum class LockMode { none, for_update, for_share };
 enum class WaitMode { wait, nowait, skip_locked };
-enum class Isolation { read_committed, repeatable_read, serializable };  // serializable: refused
+enum class Isolation { read_committed, repeatable_read, serializable };
 
 struct SelectItem {
   Aggregate agg = Aggregate::none;
@@ -261,6 +261,7 @@ struct Database {
   bool detect_deadlocks = false;
   Isolation isolation = Isolation::read_committed;  // `isolation ...;`: the default level
   SourceLoc isolation_loc;
+  bool ssi_table = false;  // `ssi granularity table;`
 };
 
 struct ConstDecl {

@@ -36,10 +36,10 @@ void Parser::parse_database(ast::Spec& spec) {
     } else if (at_keyword("isolation")) {
       parse_default_isolation(db);
     } else if (at_keyword("ssi")) {
-      error(take().loc, "ssi granularity is not supported yet");
-      sync_statement();
+      parse_ssi_granularity(db);
     } else {
-      report_expected("'table', 'insert', 'detect deadlocks' or 'isolation'", "in a database");
+      report_expected("'table', 'insert', 'detect deadlocks', 'isolation' or 'ssi granularity'",
+                      "in a database");
       sync_statement();
     }
     if (peek().begin == before && !at_punct("}") && peek().kind != TokenKind::eof) take();
@@ -69,9 +69,26 @@ void Parser::parse_default_isolation(ast::Database& db) {
     db.isolation = ast::Isolation::repeatable_read;
   } else if (accept_keyword("serializable")) {
     db.isolation = ast::Isolation::serializable;
-    error(kw.loc, "isolation serializable is not supported yet");
   } else {
     report_expected("'read committed', 'repeatable read' or 'serializable'", "after 'isolation'");
+    return sync_statement();
+  }
+  expect_semicolon("statement");
+}
+
+// `ssi granularity table | row;`: how much a SERIALIZABLE read locks (spec-language.md §4.7).
+void Parser::parse_ssi_granularity(ast::Database& db) {
+  take();
+  if (!accept_keyword("granularity")) {
+    report_expected("'granularity'", "after 'ssi'");
+    return sync_statement();
+  }
+  if (accept_keyword("table")) {
+    db.ssi_table = true;
+  } else if (accept_keyword("row")) {
+    db.ssi_table = false;
+  } else {
+    report_expected("'table' or 'row'", "after 'ssi granularity'");
     return sync_statement();
   }
   expect_semicolon("statement");

@@ -65,6 +65,7 @@ class Parser {
   void parse_database(ast::Spec& spec);
   void parse_table(ast::Database& db);
   void parse_default_isolation(ast::Database& db);
+  void parse_ssi_granularity(ast::Database& db);
   void parse_initial_insert(ast::Database& db);
   void parse_process(ast::Spec& spec);
   void parse_fault(ast::Spec& spec);

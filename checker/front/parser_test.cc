@@ -419,7 +419,7 @@ timing bounded 2;
 fault pause worker at most 1;
 fault lose_reply worker at most 1;
 eventually all_done: x;
-process p { BEGIN ISOLATION LEVEL REPEATABLE READ; begin isolation level serializable; }
+process p { BEGIN ISOLATION LEVEL REPEATABLE READ; begin isolation level serializable deferrable; }
 database a { }
 database b { }
 )";
@@ -441,10 +441,11 @@ database b { }
             "t.lcs:5:1: error: eventually is not supported yet\n"
             "  eventually all_done: x;\n"
             "  ^\n"
-            "t.lcs:6:58: error: ISOLATION LEVEL SERIALIZABLE is not supported yet\n"
+            "t.lcs:6:87: error: DEFERRABLE transactions are not supported yet\n"
             "  process p { BEGIN ISOLATION LEVEL REPEATABLE READ; begin isolation level "
-            "serializable; }\n"
-            "                                                           ^\n"
+            "serializable deferrable; }\n"
+            "                                                                            "
+            "            ^\n"
             "t.lcs:8:1: error: a second database is not supported yet\n"
             "  database b { }\n"
             "  ^\n");

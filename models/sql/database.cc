@@ -10,11 +10,28 @@
 #include "models/sql/evaluator.h"
 #include "models/sql/projection.h"
 #include "models/sql/row_access.h"
+#include "models/sql/ssi.h"
 
 namespace lockcheck::sql {
 namespace {
 
 bool returns_rows(const Statement& st) { return !st.items.empty(); }
+
+Result ssi_failure(std::string detail) {
+  Result res = sql_error("serialization_failure");
+  res.detail = std::move(detail);
+  return res;
+}
+
+// A SERIALIZABLE statement's read (ssi.h) of the versions in `slots`.
+std::string read_predicate(DbState& db, const Schema& schema, const Statement& st,
+                           const Context& ctx, const std::vector<size_t>& slots) {
+  if (db.ssi.empty()) return "";
+  const TableState& table = db.tables[static_cast<size_t>(st.table)];
+  boost::container::small_vector<const Row*, 16> rows;
+  for (size_t i : slots) rows.push_back(visible(table.rows[i], ctx.txn, false));
+  return ssi_read(db, schema, st, ctx, {rows.data(), rows.size()});
+}
 
 // Orders two versions for visiting: ORDER BY's column (nulls larger than any value: last
 // ascending, first descending, as PostgreSQL), then the primary key, then the whole row, so
@@ -134,8 +151,9 @@ void lock_row(RowRecord& r, int txn, LockNeed need) {
 // order, as PostgreSQL does row by row: lock, latest version, re-check, process. Stops where a
 // target is locked in a conflicting mode: `waiting`, or `blocked` when `resuming` and nothing
 // changed since the last stop. Rows returned in this call go to `returned`.
-Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, const Context& ctx,
+Result visit_targets(DbState& db, const Schema& schema, const Statement& st, const Context& ctx,
                      bool resuming, std::vector<Row>& returned) {
+  const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
   TableState& table = db.tables[static_cast<size_t>(st.table)];
   const int txn = ctx.txn;
   Cursor& cur = db.cursors[static_cast<size_t>(txn)];
@@ -177,7 +195,12 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
     }
     // REPEATABLE READ: a target that a transaction committed after the snapshot changed or
     // deleted fails at once, locked or not (§4.7); there is no re-check.
-    if (repeatable && old_version(r, txn) != nullptr) return sql_error("serialization_failure");
+    if (repeatable && old_version(r, txn) != nullptr) {
+      Result res = sql_error("serialization_failure");
+      if (latest_version(r, txn) == nullptr)
+        res.detail = "40001: could not serialize access due to concurrent delete";
+      return res;
+    }
     if (lock_conflicts(r, txn, need, &holders)) {
       if (st.wait == WaitMode::nowait) return sql_error("lock_not_available");
       if (st.wait == WaitMode::skip_locked) {
@@ -233,6 +256,9 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
           if (k == KeyState::wait) {
             // PostgreSQL has written the new version when its unique check waits: the row is
             // this transaction's now (others' INSERTs of the old key wait for it, §4.4).
+            if (std::string f = ssi_write(db, schema, txn, st.table, *latest, row, ctx.pool);
+                !f.empty())
+              return ssi_failure(std::move(f));
             r.pending = std::move(row);
             r.writer = txn;
             lock_row(r, txn, LockNeed::exclusive);
@@ -242,6 +268,9 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
           }
         }
         if (returns_rows(st) && !project(ts, st.items, row, out, error)) return model_error(error);
+        if (std::string f = ssi_write(db, schema, txn, st.table, *latest, row, ctx.pool);
+            !f.empty())
+          return ssi_failure(std::move(f));
         r.pending = std::move(row);
         r.writer = txn;
         lock_row(r, txn, LockNeed::exclusive);
@@ -250,6 +279,9 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
       case StatementKind::delete_:
         if (returns_rows(st) && !project(ts, st.items, *latest, out, error))
           return model_error(error);
+        if (std::string f = ssi_write(db, schema, txn, st.table, *latest, std::nullopt, ctx.pool);
+            !f.empty())
+          return ssi_failure(std::move(f));
         r.pending.reset();
         r.writer = txn;
         lock_row(r, txn, LockNeed::exclusive);
@@ -272,13 +304,17 @@ Result visit_targets(DbState& db, const TableSchema& ts, const Statement& st, co
   return res;
 }
 
-Result run_select(DbState& db, const TableSchema& ts, const Statement& st, const Context& ctx) {
+Result run_select(DbState& db, const Schema& schema, const Statement& st, const Context& ctx) {
+  const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
   const TableState& table = db.tables[static_cast<size_t>(st.table)];
   const bool agg = is_aggregate_query(st);
   std::vector<size_t> slots;
   std::string error;
   if (!snapshot_targets(table, ts, st, ctx, ctx.txn, false, slots, error))
     return model_error(error);
+  // SERIALIZABLE reads the whole predicate, LIMIT or not (§4.7).
+  if (std::string f = read_predicate(db, schema, st, ctx, slots); !f.empty())
+    return ssi_failure(std::move(f));
   if (!agg) {
     int64_t limit = -1;
     if (!limit_value(st, ctx, limit, error)) return model_error(error);
@@ -296,21 +332,24 @@ Result run_select(DbState& db, const TableSchema& ts, const Statement& st, const
 
 // UPDATE, DELETE, SELECT ... FOR UPDATE / FOR SHARE: targets from the snapshot, marked on their
 // rows, then visited.
-Result start_targets(DbState& db, const TableSchema& ts, const Statement& st, const Context& ctx,
+Result start_targets(DbState& db, const Schema& schema, const Statement& st, const Context& ctx,
                      std::vector<Row>& returned) {
   if (st.kind == StatementKind::select && is_aggregate_query(st))
     return model_error("FOR UPDATE / FOR SHARE is not allowed with aggregate functions");
+  const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
   TableState& table = db.tables[static_cast<size_t>(st.table)];
   std::vector<size_t> slots;
   std::string error;
   if (!snapshot_targets(table, ts, st, ctx, ctx.txn, false, slots, error))
     return model_error(error);
+  if (std::string f = read_predicate(db, schema, st, ctx, slots); !f.empty())
+    return ssi_failure(std::move(f));
   for (size_t k = 0; k < slots.size(); ++k) {
     RowRecord& r = table.rows[slots[k]];
     r.marks.push_back(Mark{ctx.txn, static_cast<int>(k)});
     std::sort(r.marks.begin(), r.marks.end());
   }
-  return visit_targets(db, ts, st, ctx, false, returned);
+  return visit_targets(db, schema, st, ctx, false, returned);
 }
 
 // Whether the row that holds `row`'s key now (its latest version) is the version txn's snapshot
@@ -326,8 +365,9 @@ bool key_visible(const TableState& table, const TableSchema& ts, const Row& row,
   return false;
 }
 
-Result run_insert(DbState& db, const TableSchema& ts, const Statement& st, const Context& ctx,
+Result run_insert(DbState& db, const Schema& schema, const Statement& st, const Context& ctx,
                   bool resuming) {
+  const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
   TableState& table = db.tables[static_cast<size_t>(st.table)];
   if (st.values.size() != ts.columns.size()) {
     return model_error(fmt::format("INSERT into '{}' has {} values for {} columns", ts.name,
@@ -347,7 +387,14 @@ Result run_insert(DbState& db, const TableSchema& ts, const Statement& st, const
     std::vector<int> writers;
     switch (find_key(table, ts, row, ctx.txn, {}, ctx.pool, writers)) {
       case KeyState::exists: {
-        if (!st.on_conflict_do_nothing) return sql_error("unique_violation");
+        if (!st.on_conflict_do_nothing) {
+          // PostgreSQL checks for SSI conflicts as if it wrote the key before it reports the
+          // duplicate (_bt_check_unique), so that a conflict is not masked (§4.7).
+          if (std::string f = ssi_write(db, schema, ctx.txn, st.table, std::nullopt, row, ctx.pool);
+              !f.empty())
+            return ssi_failure(std::move(f));
+          return sql_error("unique_violation");
+        }
         // REPEATABLE READ: "nothing" only for a conflicting row its snapshot sees (§4.7).
         if (has_snapshot(db, ctx.txn) && !key_visible(table, ts, row, ctx.txn, ctx.pool))
           return sql_error("serialization_failure");
@@ -361,6 +408,9 @@ Result run_insert(DbState& db, const TableSchema& ts, const Statement& st, const
   }
   auto used = std::count_if(table.rows.begin(), table.rows.end(), live_slot);
   if (used + 1 > ts.max_rows) return model_error(full_table_message(ts));
+  if (std::string f = ssi_write(db, schema, ctx.txn, st.table, std::nullopt, row, ctx.pool);
+      !f.empty())
+    return ssi_failure(std::move(f));
   Result res;
   if (returns_rows(st)) {
     Row ret;
@@ -389,16 +439,16 @@ bool has_targets(const Statement& st) {
 }
 
 // The statement's first (start) or later (resume) run.
-Result run(DbState& db, const TableSchema& ts, const Statement& st, const Context& ctx,
+Result run(DbState& db, const Schema& schema, const Statement& st, const Context& ctx,
            bool resuming) {
-  if (st.kind == StatementKind::insert) return run_insert(db, ts, st, ctx, resuming);
-  if (!has_targets(st)) return run_select(db, ts, st, ctx);
+  if (st.kind == StatementKind::insert) return run_insert(db, schema, st, ctx, resuming);
+  if (!has_targets(st)) return run_select(db, schema, st, ctx);
   Cursor& cur = db.cursors[static_cast<size_t>(ctx.txn)];
   if (!resuming) cur = Cursor{};
   const std::optional<Row> earlier = cur.first;  // returned in an earlier step
   std::vector<Row> returned;
-  Result res = resuming ? visit_targets(db, ts, st, ctx, true, returned)
-                        : start_targets(db, ts, st, ctx, returned);
+  Result res = resuming ? visit_targets(db, schema, st, ctx, true, returned)
+                        : start_targets(db, schema, st, ctx, returned);
   if (res.outcome != Outcome::ok) return res;
   if (earlier) res.rows.push_back(*earlier);
   for (auto& r : returned) res.rows.push_back(std::move(r));
@@ -437,6 +487,8 @@ void settle(DbState& db, int txn, Result& res, bool orphan) {
   }
   if (res.outcome == Outcome::blocked || res.outcome == Outcome::model_error) return;
   db.cursors[static_cast<size_t>(txn)] = Cursor{};
+  if (autocommit && res.outcome == Outcome::ok)
+    if (std::string f = ssi_precommit(db, txn); !f.empty()) res = ssi_failure(std::move(f));
   if (autocommit) {
     end_transaction(db, txn, res.outcome == Outcome::ok);
     res.committed = res.outcome == Outcome::ok;
@@ -495,6 +547,7 @@ void move_slot(DbState& db, int from, int to) {
   db.txns[f] = TxnStatus::none;
   db.cursors[t] = std::move(db.cursors[f]);
   db.cursors[f] = Cursor{};
+  ssi_move_slot(db, from, to);
   if (!db.starts.empty()) {
     db.starts[t] = db.starts[f];
     db.starts[f] = -1;
@@ -509,12 +562,16 @@ Result execute(DbState& db, const Schema& schema, const Statement& st, const Con
     Result res;
     // COMMIT of a failed transaction rolls back (its writes are already gone), not an error.
     res.committed = st.kind == StatementKind::commit && status == TxnStatus::open;
+    if (res.committed)
+      if (std::string f = ssi_precommit(db, ctx.txn); !f.empty()) {
+        res = ssi_failure(std::move(f));
+        res.committed = false;
+      }
     if (status != TxnStatus::none) end_transaction(db, ctx.txn, res.committed);
     status = TxnStatus::none;
     return res;
   }
   if (status == TxnStatus::failed) return sql_error("in_failed_transaction");
-  const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
   if (!db.modes.empty()) {
     TxnMode& mode = db.modes[static_cast<size_t>(ctx.txn)];
     if (status == TxnStatus::none) mode = TxnMode{schema.default_isolation, false, false};
@@ -525,9 +582,11 @@ Result execute(DbState& db, const Schema& schema, const Statement& st, const Con
     }
     // The transaction snapshot: taken when its first statement starts (§4.7).
     if (mode.level != Isolation::read_committed) mode.snapshot = true;
+    if (mode.level == Isolation::serializable && schema.serializable)
+      ssi_start(db, ctx.txn, mode.read_only);
   }
   const Context c = with_start(db, schema, ctx);
-  Result res = run(db, ts, st, c, false);
+  Result res = run(db, schema, st, c, false);
   if (res.outcome == Outcome::waiting) {
     Cursor& cur = db.cursors[static_cast<size_t>(ctx.txn)];
     cur.active = true;
@@ -543,9 +602,8 @@ Result resume(DbState& db, const Schema& schema, const Statement& st, const Cont
   if (Result bad = check_txn(db, schema, st, ctx.txn); bad.outcome != Outcome::ok) return bad;
   if (!db.cursors[static_cast<size_t>(ctx.txn)].active)
     return model_error("no statement waits on this connection");
-  const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
   const Context c = with_start(db, schema, ctx);
-  Result res = run(db, ts, st, c, true);
+  Result res = run(db, schema, st, c, true);
   settle(db, ctx.txn, res, orphan);
   return res;
 }

@@ -25,6 +25,7 @@
 #include "checker/base/string_pool.h"
 #include "checker/base/value.h"
 #include "models/sql/context.h"
+#include "models/sql/ssi_state.h"
 #include "models/sql/statement.h"
 #include "models/sql/value_order.h"
 
@@ -119,6 +120,7 @@ struct DbState {
   std::vector<TxnMode> modes;   // per slot; kept only with Schema::snapshots
   bool queues = false;          // rows keep their waiters' order (Schema::queue_waiters; not
                                 // encoded: it is the schema's)
+  std::vector<SsiTxn> ssi;      // SERIALIZABLE transactions' records (Schema::serializable)
 
   // Sorts rows into a canonical order (tables are sets), drops slots with no version left and
   // renumbers the marks' ranks densely.
@@ -153,6 +155,7 @@ struct Result {
                           // "read_only_sql_transaction"
   std::vector<int> waits_for;  // waiting / blocked: the transactions it waits on, sorted
   std::string message;     // model_error: the reason, e.g. "table bookings is full (max 3 rows)"
+  std::string detail;      // error: PostgreSQL's message where the code alone does not give it
   bool committed = false;  // COMMIT: whether the transaction really committed; an autocommit
                            // statement: whether it finished and committed
 };

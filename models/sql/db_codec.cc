@@ -6,6 +6,7 @@
 
 #include "models/sql/database.h"
 #include "models/sql/row_access.h"
+#include "models/sql/ssi.h"
 
 // The canonical form of a database state and its bit encoding.
 namespace lockcheck::sql {
@@ -71,6 +72,95 @@ void check_slot(int txn, int slots) {
   if (txn < -1 || txn >= slots) throw SlotOverflow("a transaction slot out of range");
 }
 
+void encode_optional_row(BitWriter& w, const std::optional<Row>& row, const TableSchema& ts,
+                         int pid_bits) {
+  w.bit(row.has_value());
+  if (row) encode_row(w, *row, ts, pid_bits);
+}
+
+std::optional<Row> decode_optional_row(BitReader& r, const TableSchema& ts, int pid_bits) {
+  if (!r.bit()) return std::nullopt;
+  return decode_row(r, ts, pid_bits);
+}
+
+const TableSchema& table_of(const Schema& schema, int table) {
+  if (table < 0 || static_cast<size_t>(table) >= schema.tables.size())
+    throw SlotOverflow("an SSI record names a table out of range");
+  return schema.tables[static_cast<size_t>(table)];
+}
+
+void encode_ssi(BitWriter& w, const std::vector<SsiTxn>& ssi, const Schema& schema, int slots,
+                int pid_bits) {
+  w.var(ssi.size());
+  for (const SsiTxn& t : ssi) {
+    check_slot(t.slot, slots);
+    w.var(static_cast<uint64_t>(t.slot + 1));
+    w.var(static_cast<uint64_t>(t.commit + 1));
+    w.var(static_cast<uint64_t>(t.snap));
+    w.bit(t.read_only);
+    w.bit(t.wrote);
+    w.bit(t.doomed);
+    w.var(t.reads.size());
+    for (const SsiRead& rd : t.reads) {
+      w.var(static_cast<uint64_t>(rd.table));
+      w.var(static_cast<uint64_t>(rd.stmt + 1));
+      encode_values(w, rd.params, pid_bits);
+    }
+    w.var(t.seen.size());
+    for (const SsiSeen& sn : t.seen) {
+      w.var(static_cast<uint64_t>(sn.table));
+      encode_row(w, sn.row, table_of(schema, sn.table), pid_bits);
+    }
+    w.var(t.writes.size());
+    for (const SsiWrite& wr : t.writes) {
+      const TableSchema& ts = table_of(schema, wr.table);
+      w.var(static_cast<uint64_t>(wr.table));
+      encode_optional_row(w, wr.before, ts, pid_bits);
+      encode_optional_row(w, wr.after, ts, pid_bits);
+    }
+    w.var(t.out.size());
+    for (int e : t.out) w.var(static_cast<uint64_t>(e));
+  }
+}
+
+std::vector<SsiTxn> decode_ssi(BitReader& r, const Schema& schema, int pid_bits) {
+  auto count = [&](uint64_t most) {
+    const uint64_t n = r.var();
+    if (n > most) throw std::runtime_error("bad SSI count in state");
+    return n;
+  };
+  std::vector<SsiTxn> ssi(count(4096));
+  for (SsiTxn& t : ssi) {
+    t.slot = static_cast<int>(r.var()) - 1;
+    t.commit = static_cast<int>(r.var()) - 1;
+    t.snap = static_cast<int>(r.var());
+    t.read_only = r.bit();
+    t.wrote = r.bit();
+    t.doomed = r.bit();
+    t.reads.resize(count(1 << 16));
+    for (SsiRead& rd : t.reads) {
+      rd.table = static_cast<int>(r.var());
+      rd.stmt = static_cast<int>(r.var()) - 1;
+      rd.params = decode_values(r, pid_bits);
+    }
+    t.seen.resize(count(1 << 16));
+    for (SsiSeen& sn : t.seen) {
+      sn.table = static_cast<int>(r.var());
+      sn.row = decode_row(r, table_of(schema, sn.table), pid_bits);
+    }
+    t.writes.resize(count(1 << 16));
+    for (SsiWrite& wr : t.writes) {
+      wr.table = static_cast<int>(r.var());
+      const TableSchema& ts = table_of(schema, wr.table);
+      wr.before = decode_optional_row(r, ts, pid_bits);
+      wr.after = decode_optional_row(r, ts, pid_bits);
+    }
+    t.out.resize(count(ssi.size()));
+    for (int& e : t.out) e = static_cast<int>(r.var());
+  }
+  return ssi;
+}
+
 }  // namespace
 
 void DbState::canonicalize(const StringPool& pool) {
@@ -104,6 +194,7 @@ void DbState::canonicalize(const StringPool& pool) {
       std::stable_sort(table.rows.begin(), table.rows.end(), less);
     }
   }
+  if (!ssi.empty()) ssi_canonicalize(*this, pool);
 }
 
 void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processes) const {
@@ -187,6 +278,10 @@ void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processe
       w.bit(m.snapshot);
     }
   }
+  if (schema.serializable)
+    encode_ssi(w, ssi, schema, slots, pid_bits);
+  else if (!ssi.empty())
+    throw SlotOverflow("SSI records without SERIALIZABLE");
 }
 
 DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int processes) {
@@ -279,6 +374,7 @@ DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int proce
       m.snapshot = r.bit();
     }
   }
+  if (schema.serializable) db.ssi = decode_ssi(r, schema, pid_bits);
   return db;
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "models/sql/ssi.h"
+
 namespace lockcheck::sql {
 
 LockNeed lock_need(const Statement& st) {
@@ -171,6 +173,7 @@ void end_transaction(DbState& db, int txn, bool commit) {
     db.starts[static_cast<size_t>(txn)] = -1;
   if (txn >= 0 && static_cast<size_t>(txn) < db.modes.size())
     db.modes[static_cast<size_t>(txn)] = TxnMode{};
+  if (!db.ssi.empty()) ssi_end(db, txn, commit);
 }
 
 Result model_error(std::string message) {

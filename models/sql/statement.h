@@ -23,6 +23,8 @@ struct TableSchema {
 
 enum class Isolation : uint8_t { read_committed, repeatable_read, serializable };
 
+struct Statement;
+
 struct Schema {
   std::vector<TableSchema> tables;
   bool uses_now = false;  // some statement reads now(): transactions keep their start time
@@ -33,6 +35,13 @@ struct Schema {
   // Rows keep the order of the statements that wait for them, for the deadlock detector's
   // cycles through queued waiters (`detect deadlocks`: it only changes which can be a victim).
   bool queue_waiters = false;
+  // Some transaction may run at SERIALIZABLE: the state keeps SSI records (DbState::ssi), whose
+  // reads name their statements by Statement::id in `statements`.
+  bool serializable = false;
+  // `ssi granularity table;`: a SERIALIZABLE read locks its whole table (§4.7), except an
+  // equality on the whole primary key that finds its row.
+  bool ssi_table = false;
+  std::vector<const Statement*> statements;  // by Statement::id
 };
 
 enum class ExprKind { literal, column, param, now, unary, binary, is_null, is_not_null };
@@ -69,6 +78,7 @@ struct Statement {
   std::vector<std::pair<int, Expr>> sets;  // UPDATE: column index, new value (may read columns)
   std::vector<Expr> values;  // INSERT: one per table column in column order (absent: null literal)
   bool on_conflict_do_nothing = false;
+  int id = -1;  // index in Schema::statements (a SERIALIZABLE read names its predicate by it)
 };
 
 }  // namespace lockcheck::sql
