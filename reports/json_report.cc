@@ -51,11 +51,26 @@ Json property_json(const trace::PropertyResult& p) {
               {"as_expected", p.as_expected},
               {"text", p.text},
               {"explanation", p.explanation}};
-  if (p.status == trace::Status::violated && p.has_trace) {
+  const bool liveness = !p.trace_kind.empty();
+  if ((p.status == trace::Status::violated || liveness) && p.has_trace) {
     out["faults"] = p.faults;
     Json steps = Json::array();
-    for (const trace::TraceStep& s : p.trace) steps.push_back(step_json(s));
+    for (const trace::TraceStep& s : p.trace) {
+      steps.push_back(step_json(s));
+      if (liveness) steps.back()["cycle"] = s.cycle;
+    }
     out["trace"] = std::move(steps);
+  }
+  if (liveness) {
+    // A lasso's cycle is trace[loop_to..]: after its last step the state is the state after
+    // step loop_to (0: the initial state) again. A terminal trace ends where nothing fair runs.
+    out["trace_kind"] = p.trace_kind;
+    if (p.trace_kind == "lasso") out["loop_to"] = p.loop_to;
+    out["fairness"] = p.fairness;
+    if (!p.member.empty()) {
+      out["member"] = p.member;
+      out["failing_members"] = p.failing_members;
+    }
   }
   if (!p.wait_for.empty()) {
     Json edges = Json::array();

@@ -67,6 +67,11 @@ std::string failure_message(const PropertyResult& p) {
         return "an assertion failed";
       case PropertyKind::model_error:
         return "a model error was found";
+      case PropertyKind::eventually:
+      case PropertyKind::leads:
+        return fmt::format("{} is violated ({} of {} steps)", p.name,
+                           p.trace_kind == "lasso" ? "a lasso" : "a terminal trace",
+                           p.trace.size());
       case PropertyKind::invariant:
         break;
     }
@@ -117,6 +122,12 @@ std::string suite_body(const SpecResult& r, Counts& counts) {
       ++counts.skipped;
       body = fmt::format("      <skipped message=\"{}\"/>\n",
                          xml_escape(fmt::format("INCOMPLETE ({})", r.incomplete_reason), true));
+    } else if (p.status == Status::inconclusive) {
+      // Liveness that more time (or a larger limit) could still decide: neither pass nor fail.
+      ++counts.skipped;
+      body = fmt::format("      <skipped message=\"{}\">{}</skipped>\n",
+                         xml_escape(fmt::format("INCONCLUSIVE: {}", p.explanation), true),
+                         xml_escape(property_details(p, r.complete), false));
     }
     // A counterexample replayed on real servers says how it went, failing or not.
     if (!p.server.status.empty())

@@ -57,8 +57,38 @@ std::string violation_message(const PropertyResult& p) {
       return p.explanation.empty() ? "an assertion failed" : p.explanation;
     case PropertyKind::model_error:
       return p.explanation.empty() ? "a model error was found" : p.explanation;
+    case PropertyKind::eventually:
+    case PropertyKind::leads:
+      return p.explanation;
   }
   return p.explanation;
+}
+
+// A liveness counterexample's shape and why it counts, under its trace:
+//   lasso: 2 + 6 steps
+//   fair: buyer[1] steps at 3, 4 and 5; buyer[2] steps at 6, 7 and 8; no clock; no faults
+std::string liveness_lines(const PropertyResult& p) {
+  if (p.trace_kind.empty()) return "";
+  const int steps = static_cast<int>(p.trace.size());
+  std::string out = p.trace_kind == "lasso"
+                        ? fmt::format("  lasso: {} + {} steps\n", p.loop_to, steps - p.loop_to)
+                        : fmt::format("  terminal: {} step{}\n", steps, steps == 1 ? "" : "s");
+  if (!p.fairness.empty()) out += fmt::format("  {}\n", p.fairness);
+  if (p.failing_members.size() > 1) {
+    std::vector<std::string> others;
+    for (const std::string& m : p.failing_members)
+      if (m != p.member) others.push_back(m);
+    out += fmt::format("  also violated for: {}\n", fmt::join(others, ", "));
+  }
+  return out;
+}
+
+// The property as the trace breaks it: "each_served[worker[1]]" for a member's obligation.
+PropertyResult with_member(const PropertyResult& p) {
+  PropertyResult named;
+  named.name = p.member.empty() ? p.name : fmt::format("{}[{}]", p.name, p.member);
+  named.text = p.text;
+  return named;
 }
 
 std::string_view annotation(const PropertyResult& p) {
@@ -70,7 +100,7 @@ std::string_view annotation(const PropertyResult& p) {
 bool contradicts(const PropertyResult& p, bool complete) {
   if (p.status == Status::violated && p.expected != Status::violated) return true;
   if (p.status == Status::holds && p.expected == Status::violated && complete) return true;
-  return p.status != Status::unknown && !p.as_expected;
+  return p.status != Status::unknown && p.status != Status::inconclusive && !p.as_expected;
 }
 
 Outcome outcome(const SpecResult& result) {
@@ -78,8 +108,13 @@ Outcome outcome(const SpecResult& result) {
   bool contradicted =
       std::any_of(result.properties.begin(), result.properties.end(),
                   [&](const PropertyResult& p) { return contradicts(p, result.complete); });
+  // An inconclusive liveness property is like a limit: exit 3 unless something fails.
+  bool inconclusive =
+      std::any_of(result.properties.begin(), result.properties.end(),
+                  [&](const PropertyResult& p) { return p.status == Status::inconclusive; });
   if (result.complete) {
-    return result.as_expected && !contradicted ? Outcome::as_expected : Outcome::not_as_expected;
+    if (!result.as_expected || contradicted) return Outcome::not_as_expected;
+    return inconclusive ? Outcome::incomplete : Outcome::as_expected;
   }
   return contradicted ? Outcome::not_as_expected : Outcome::incomplete;
 }
@@ -113,8 +148,11 @@ std::string verdict(const SpecResult& result) {
   std::vector<std::string> parts;
   std::string violated;
   std::string missing;
+  std::string inconclusive;
   for (const PropertyResult& p : result.properties) {
-    if (p.status == Status::violated) {
+    if (p.status == Status::inconclusive) {
+      inconclusive += fmt::format("{}{}", inconclusive.empty() ? "" : ", ", p.name);
+    } else if (p.status == Status::violated) {
       violated += fmt::format("{}{}{}", violated.empty() ? "" : ", ", p.name, annotation(p));
     } else if (p.status == Status::holds && p.expected == Status::violated) {
       missing += fmt::format("{}{}", missing.empty() ? "" : ", ", p.name);
@@ -122,9 +160,10 @@ std::string verdict(const SpecResult& result) {
   }
   if (!violated.empty()) {
     parts.push_back("VIOLATED " + violated);
-  } else if (result.complete) {
+  } else if (result.complete && inconclusive.empty()) {
     parts.push_back("HOLDS");
   }
+  if (!inconclusive.empty()) parts.push_back("INCONCLUSIVE " + inconclusive);
   if (!missing.empty()) {
     parts.push_back(fmt::format("expected violation not found: {} (NOT EXPECTED)", missing));
   }
@@ -161,11 +200,12 @@ std::string server_lines(const trace::ServerCheck& s) {
 }
 
 std::string property_details(const PropertyResult& p, bool complete, const TextOptions& options) {
-  if (p.status == Status::violated) {
+  if (p.status == Status::violated || p.status == Status::inconclusive) {
     std::string out =
         p.has_trace ? render_trace(p.trace, {.width = options.width, .builtins = options.builtins})
                     : std::string();
-    return out + property_line(p, violation_message(p)) + server_lines(p.server);
+    out += liveness_lines(p);
+    return out + property_line(with_member(p), violation_message(p)) + server_lines(p.server);
   }
   if (p.expected != Status::violated) return "";
   if (p.status == Status::holds) {

@@ -111,6 +111,34 @@ std::vector<std::string> pack(const std::vector<std::string>& changes, size_t ro
 }
 
 // "  3  user[1]  " with the step number right-aligned, so that steps 9 and 10 line up.
+// Marks the lines written since `from` as lines of the cycle: "│" in the first column (the
+// opening line of the box, when it is among them, keeps its corner).
+void mark_cycle_lines(std::string& out, size_t from, bool in_cycle, bool skip_first) {
+  if (!in_cycle) return;
+  std::string marked = out.substr(0, from);
+  bool first = true;
+  for (size_t at = from; at < out.size();) {
+    size_t end = out.find('\n', at);
+    if (end == std::string::npos) end = out.size() - 1;
+    std::string_view line(out.data() + at, end - at + 1);
+    if ((first && skip_first) || !line.starts_with("  ")) {
+      marked += line;
+    } else {
+      marked += "│ ";
+      marked += line.substr(2);
+    }
+    first = false;
+    at = end + 1;
+  }
+  out = std::move(marked);
+}
+
+// The box's closing line: where the cycle returns to.
+std::string close_cycle(int first_step) {
+  return first_step <= 1 ? std::string("  └ back to the initial state\n")
+                         : fmt::format("  └ back to the state after step {}\n", first_step - 1);
+}
+
 std::string row_start(const Row& row, size_t step_width, size_t actor_width) {
   std::string line = "  ";
   for (size_t w = display_width(row.step); w < step_width; ++w) line += ' ';
@@ -163,7 +191,23 @@ std::string render_trace(const std::vector<trace::TraceStep>& steps,
       changes_col + std::min(w_changes, std::max(kMinChangesRoom, w_change + 1)) <= width;
 
   std::string out;
+  // A lasso's cycle (liveness): a box from its first step to its last, every line of it marked.
+  size_t first_cycle = steps.size(), last_cycle = steps.size();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (!steps[i].cycle) continue;
+    if (first_cycle == steps.size()) first_cycle = i;
+    last_cycle = i;
+  }
+  size_t row_index = 0;
   for (const Row& row : rows) {
+    const size_t i = row_index++;
+    const size_t out_before = out.size();
+    if (i == first_cycle) {
+      out += first_cycle == last_cycle
+                 ? fmt::format("  ┌ cycle, step {}, repeats for ever\n", steps[first_cycle].step)
+                 : fmt::format("  ┌ cycle, steps {}-{}, repeats for ever\n",
+                               steps[first_cycle].step, steps[last_cycle].step);
+    }
     std::string line = row_start(row, w_step, w_actor);
     if (side_by_side) {
       pad_to(line, row.text, w_text);
@@ -182,6 +226,8 @@ std::string render_trace(const std::vector<trace::TraceStep>& steps,
       }
       trim_right(line);
       out += line + '\n';
+      mark_cycle_lines(out, out_before, i >= first_cycle && i <= last_cycle, i == first_cycle);
+      if (i == last_cycle) out += close_cycle(steps[first_cycle].step);
       continue;
     }
     // Too narrow for a changes column: the statement wraps beside its result, and the changes
@@ -201,6 +247,8 @@ std::string render_trace(const std::vector<trace::TraceStep>& steps,
     for (const std::string& l : pack(row.changes, width > indent ? width - indent : 1)) {
       out += std::string(indent, ' ') + l + '\n';
     }
+    mark_cycle_lines(out, out_before, i >= first_cycle && i <= last_cycle, i == first_cycle);
+    if (i == last_cycle) out += close_cycle(steps[first_cycle].step);
   }
   // Whatever is still too wide (a value longer than the terminal) wraps at its spaces.
   return fit_lines(out, width);

@@ -3,7 +3,9 @@
 //   // @trace PROPERTY LENGTH     PROPERTY is violated with a shortest trace of exactly LENGTH
 //   steps
 //   // @faults PROPERTY N         ... and exactly N fault steps in that trace
-//   // @status PROPERTY holds|violated|unknown
+//   // @lasso PROPERTY P+C        a liveness PROPERTY is violated with a lasso of a P-step prefix
+//                                and a C-step cycle (P+0: a terminal trace of P steps)
+//   // @status PROPERTY holds|violated|unknown|inconclusive
 //   // @const NAME=VALUE          run with this override (repeatable)
 //   // @max-states N              run with this limit
 //   // @as-expected false         the run is expected NOT to match its expect lines (default true)
@@ -35,9 +37,10 @@
 namespace lockcheck::golden {
 
 struct Annotations {
-  std::map<std::string, uint64_t> trace_length;  // @trace
-  std::map<std::string, uint64_t> faults;        // @faults
-  std::map<std::string, trace::Status> status;   // @status
+  std::map<std::string, uint64_t> trace_length;                // @trace
+  std::map<std::string, uint64_t> faults;                      // @faults
+  std::map<std::string, std::pair<uint64_t, uint64_t>> lasso;  // @lasso: prefix, cycle
+  std::map<std::string, trace::Status> status;                 // @status
   std::vector<std::pair<std::string, int64_t>> consts;
   std::optional<uint64_t> max_states;
   bool as_expected = true;
@@ -66,6 +69,7 @@ inline std::optional<trace::Status> parse_status(std::string_view s) {
   if (s == "holds") return trace::Status::holds;
   if (s == "violated") return trace::Status::violated;
   if (s == "unknown") return trace::Status::unknown;
+  if (s == "inconclusive") return trace::Status::inconclusive;
   return std::nullopt;
 }
 
@@ -117,11 +121,24 @@ inline Annotations parse_annotations(std::string_view source) {
       auto& map = name == "trace" ? a.trace_length : a.faults;
       if (!map.emplace(args[0], *n).second)
         problem(fmt::format("@{} {} given twice", name, args[0]));
+    } else if (name == "lasso") {
+      size_t plus = args.size() == 2 ? args[1].find('+') : std::string::npos;
+      std::optional<uint64_t> prefix, cycle;
+      if (plus != std::string::npos) {
+        prefix = cli::parse_count(args[1].substr(0, plus));
+        cycle = cli::parse_count(args[1].substr(plus + 1));
+      }
+      if (!prefix || !cycle) {
+        usage("@lasso PROPERTY PREFIX+CYCLE");
+        continue;
+      }
+      if (!a.lasso.emplace(args[0], std::make_pair(*prefix, *cycle)).second)
+        problem(fmt::format("@lasso {} given twice", args[0]));
     } else if (name == "status") {
       std::optional<trace::Status> s =
           args.size() == 2 ? detail::parse_status(args[1]) : std::nullopt;
       if (!s) {
-        usage("@status PROPERTY holds|violated|unknown");
+        usage("@status PROPERTY holds|violated|unknown|inconclusive");
         continue;
       }
       if (!a.status.emplace(args[0], *s).second)
@@ -206,8 +223,10 @@ inline std::vector<std::string> compare(const Annotations& a, const trace::SpecR
                                         std::string_view path) {
   std::vector<std::string> diffs = a.problems;
   if (!a.errors.empty()) {
-    if (!a.trace_length.empty() || !a.faults.empty() || !a.status.empty() || !a.as_expected) {
-      diffs.push_back("@error cannot be combined with @trace, @faults, @status or @as-expected");
+    if (!a.trace_length.empty() || !a.faults.empty() || !a.status.empty() || !a.as_expected ||
+        !a.lasso.empty()) {
+      diffs.push_back(
+          "@error cannot be combined with @trace, @lasso, @faults, @status or @as-expected");
     }
     if (result.error_text.empty()) {
       diffs.push_back("expected the spec to be rejected, but it was accepted; expected errors:");
@@ -264,10 +283,28 @@ inline std::vector<std::string> compare(const Annotations& a, const trace::SpecR
                                   p->trace.size()));
     }
   }
+  for (const auto& [name, shape] : a.lasso) {
+    const trace::PropertyResult* p = lookup("lasso", name);
+    if (p == nullptr) continue;
+    const auto [prefix, cycle] = shape;
+    std::string want = fmt::format("@lasso {} {}+{}", name, prefix, cycle);
+    if (!p->has_trace || p->trace_kind.empty()) {
+      diffs.push_back(
+          fmt::format("{}: it is {}, with no lasso", want, trace::status_name(p->status)));
+      continue;
+    }
+    const bool terminal = p->trace_kind == "terminal";
+    const uint64_t has_prefix = terminal ? p->trace.size() : static_cast<uint64_t>(p->loop_to);
+    const uint64_t has_cycle = terminal ? 0 : p->trace.size() - has_prefix;
+    if (has_prefix != prefix || has_cycle != cycle || terminal != (cycle == 0)) {
+      diffs.push_back(fmt::format("{}: the counterexample is a {} of {}+{} steps", want,
+                                  p->trace_kind, has_prefix, has_cycle));
+    }
+  }
   for (const auto& [name, faults] : a.faults) {
     const trace::PropertyResult* p = lookup("faults", name);
     if (p == nullptr) continue;
-    if (p->status != trace::Status::violated || !p->has_trace) {
+    if (p->status == trace::Status::holds || !p->has_trace) {
       diffs.push_back(fmt::format("@faults {} {}: it is {}, with no trace", name, faults,
                                   trace::status_name(p->status)));
       continue;

@@ -52,10 +52,16 @@ std::string verdicts(const trace::SpecResult& r) {
   return out;
 }
 
+// ... and the traces themselves; for liveness, the lasso's shape too (the liveness pass runs on
+// one thread, so a parallel safety search must leave its lassos as they are).
 std::string traces(const trace::SpecResult& r) {
   std::string out = verdicts(r);
-  for (const auto& p : r.properties)
-    for (const auto& s : p.trace) out += s.actor + " " + s.text + " -> " + s.result + "\n";
+  for (const auto& p : r.properties) {
+    if (!p.trace_kind.empty())
+      out += p.trace_kind + " loop_to " + std::to_string(p.loop_to) + " " + p.fairness + "\n";
+    for (const auto& s : p.trace)
+      out += s.actor + " " + s.text + " -> " + s.result + (s.cycle ? " (cycle)" : "") + "\n";
+  }
   return out;
 }
 

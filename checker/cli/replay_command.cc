@@ -107,7 +107,14 @@ std::string ending(const compile::ReplayResult& r, const RecordedTrace& recorded
                        recorded.property, trace_path, recorded_status);
   }
   const trace::PropertyResult& p = r.property;
-  std::string out = fmt::format("end  {}:", p.name);
+  std::string out;
+  if (r.cycle_closes) {
+    out += fmt::format("the cycle closes: the state after step {} is the state after step {}{}",
+                       r.steps.size(), recorded.loop_to,
+                       recorded.loop_to == 0 ? " (the initial state)" : "");
+    out += ", as recorded.\n";
+  }
+  out += fmt::format("end  {}:", p.name);
   if (!p.text.empty()) out += " " + one_line(p.text) + "  ";
   out += " " + verdict_message(p) + "\n";
   const char* now = trace::status_name(p.status);
@@ -196,6 +203,8 @@ int run_replay(const ReplayArgs& args, std::ostream& out, std::ostream& err) {
     err << error << '\n';
     return kExitError;
   }
+  options.loop_to = recorded.loop_to;
+  options.member = recorded.member;
   compile::ReplayResult r =
       compile::replay_trace(args.spec, source, recorded.steps, recorded.property, options);
   if (!r.spec_error.empty()) {

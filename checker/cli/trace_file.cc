@@ -169,6 +169,11 @@ bool read_recorded_trace(const std::string& text, const std::string& json_path,
   out.property = string_field(*chosen, "name");
   out.status = string_field(*chosen, "status");
   out.explanation = string_field(*chosen, "explanation");
+  if (string_field(*chosen, "trace_kind") == "lasso") {
+    if (auto it = chosen->find("loop_to"); it != chosen->end() && it->is_number_integer())
+      out.loop_to = it->get<int>();
+  }
+  out.member = string_field(*chosen, "member");
   return read_steps((*chosen)["trace"], json_path, out, error);
 }
 

@@ -18,6 +18,8 @@ struct RecordedTrace {
   std::string status;       // as recorded: "violated"
   std::string explanation;
   std::vector<compile::RecordedStep> steps;
+  int loop_to = -1;    // a liveness lasso: the cycle is steps[loop_to..]; -1 otherwise
+  std::string member;  // leads ... for: the member whose obligation the trace breaks
   // The other properties of the spec that have a trace, when `property` was not named.
   std::vector<std::string> others;
 };

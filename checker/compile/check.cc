@@ -7,6 +7,8 @@
 #include <functional>
 
 #include "checker/compile/compiled_spec.h"
+#include "checker/compile/liveness_report.h"
+#include "checker/compile/render_trace.h"
 #include "checker/compile/snapshot.h"
 #include "checker/compile/spec_model.h"
 #include "checker/engine/random_walk.h"
@@ -28,69 +30,12 @@ trace::PropertyKind kind_of(engine::PropertyKind k) {
       return trace::PropertyKind::assertion;
     case engine::PropertyKind::model_error:
       return trace::PropertyKind::model_error;
+    case engine::PropertyKind::eventually:
+      return trace::PropertyKind::eventually;
+    case engine::PropertyKind::leads:
+      return trace::PropertyKind::leads;
   }
   return trace::PropertyKind::invariant;
-}
-
-std::vector<std::vector<int>> primary_keys(const CompiledSpec& spec) {
-  std::vector<std::vector<int>> out;
-  for (const auto& t : spec.schema.tables) out.push_back(t.primary_key);
-  return out;
-}
-
-// Replays a counterexample's choices, rendering each step and the state after it. Returns the
-// final state and, for a trace that ends in a failing step, that step's error.
-//
-// With symmetry reduction the engine's choices name processes by their position in stored
-// representatives. The replay runs on real states instead, so that a process keeps its name
-// along the whole trace: `tau` maps a representative's positions to the real state's, and is
-// carried from step to step through the permutation each representative was made with.
-State render_trace(const SpecModel& model, const State& initial, const engine::Counterexample& cx,
-                   trace::PropertyResult& out, ModelError& final_error) {
-  State cur = initial;
-  State canon = initial;
-  std::vector<int> tau;
-  const bool renaming = model.symmetry().active();
-  if (renaming) model.symmetry().canonicalize(canon, &tau);
-  trace::StateSnapshot prev = snapshot(model, cur);
-  auto keys = primary_keys(model.spec());
-  for (size_t i = 0; i < cx.choices.size(); ++i) {
-    Event ev;
-    trace::TraceStep step;
-    step.step = static_cast<int>(i + 1);
-    engine::Choice choice = renaming ? model.rename(cx.choices[i], tau) : cx.choices[i];
-    if (renaming) {
-      Event on_canon;
-      if (model.apply(canon, cx.choices[i], on_canon) && !on_canon.failed) {
-        std::vector<int> from;
-        model.symmetry().canonicalize(on_canon.after, &from);
-        std::vector<int> next(tau.size());
-        for (size_t k = 0; k < next.size(); ++k) next[k] = tau[from[k]];
-        tau = std::move(next);
-        canon = std::move(on_canon.after);
-      }
-    }
-    if (!model.apply(cur, choice, ev)) {
-      // Cannot happen for a trace the engine found from this model; say so rather than hide it.
-      step.actor = "?";
-      step.text = fmt::format("internal error: choice {} does not apply", cx.choices[i]);
-      out.trace.push_back(std::move(step));
-      break;
-    }
-    step.actor = ev.actor;
-    step.kind = ev.kind;
-    step.line = ev.line;
-    step.text = ev.text;
-    step.result = ev.result;
-    step.after = snapshot(model, ev.after);
-    step.changes = diff(prev, step.after, keys);
-    if (ev.failed) final_error = ev.error;
-    prev = step.after;
-    cur = std::move(ev.after);
-    out.trace.push_back(std::move(step));
-  }
-  out.has_trace = true;
-  return cur;
 }
 
 bool has_counterexample(const engine::SearchResult& sr) {
@@ -111,10 +56,13 @@ void set_errors(trace::SpecResult& r, const Diagnostics& diags, const std::strin
 
 // Searches a model; `spent` is the time already used by an earlier search of the same spec.
 using Searcher = std::function<engine::SearchResult(const engine::Model&, double spent)>;
+// Runs the liveness pass on a plain model (null: liveness properties stay unknown).
+using LivenessChecker = std::function<engine::LivenessResult(const engine::Model&, double spent)>;
 
 // Reads, compiles and explores a spec with `search`, then renders the verdicts and traces.
 trace::SpecResult run_spec(const std::string& path, const std::string& source,
-                           const CheckOptions& options, const Searcher& search) {
+                           const CheckOptions& options, const Searcher& search,
+                           const LivenessChecker& liveness = nullptr) {
   trace::SpecResult r;
   r.file = path;
   r.spec = std::filesystem::path(path).stem().string();
@@ -198,9 +146,28 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
     sr = search(*model_ptr, spent);
   }
   const SpecModel& model = *model_ptr;
+  // Liveness: the whole graph again, without reductions and on one thread (liveness.h).
+  std::unique_ptr<SpecModel> plain;
+  std::optional<engine::LivenessResult> lr;
+  if (liveness && engine::has_liveness(model)) {
+    std::vector<std::string> ignored;
+    plain = std::make_unique<SpecModel>(*compiled, init, false, ignored, false);
+    if (options.symmetry || options.por)
+      r.notes.push_back(
+          "symmetry and partial-order reduction off for the liveness properties: a cycle of the "
+          "reduced graph need not be a fair cycle of the real one");
+    lr = liveness(*plain, sr.seconds);
+    r.notes.push_back(fmt::format(
+        "liveness: {} states, {} transitions, {:.2f} s, {} MiB (the safety search: {:.2f} s, "
+        "{} MiB)",
+        lr->states, lr->transitions, lr->seconds, lr->memory_bytes >> 20, sr.seconds,
+        sr.peak_memory_bytes >> 20));
+  }
   r.initial = snapshot(model, init);
-  r.complete = sr.complete;
+  r.complete = sr.complete && (!lr || lr->complete);
   r.incomplete_reason = sr.incomplete_reason;
+  if (sr.complete && lr && !lr->complete)
+    r.incomplete_reason = "liveness: " + lr->incomplete_reason;
   r.stats.states = sr.states;
   r.stats.transitions = sr.transitions;
   r.stats.depth = sr.depth;
@@ -230,7 +197,20 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
     if (const ast::PropertyDecl* d = model.decl(p)) pr.text = d->text;
     pr.expected =
         expected_violated(info.name, info.kind) ? trace::Status::violated : trace::Status::holds;
-    if (info.kind == engine::PropertyKind::reachable) {
+    if (info.kind == engine::PropertyKind::eventually || info.kind == engine::PropertyKind::leads) {
+      if (lr && sr.complete) {
+        liveness_result(*plain, init, *lr, p, pr);
+        const auto& v = lr->verdicts[p];
+        if (v && v->goal_at_start && info.kind == engine::PropertyKind::eventually)
+          r.notes.push_back(
+              fmt::format("'{}' holds in the initial state: it says nothing", info.name));
+        if (v && !v->p_reached && info.kind == engine::PropertyKind::leads)
+          r.notes.push_back(fmt::format(
+              "'{}': no reachable state satisfies P, so it holds vacuously", info.name));
+      } else {
+        pr.status = trace::Status::unknown;
+      }
+    } else if (info.kind == engine::PropertyKind::reachable) {
       bool reached = p < sr.reached.size() && sr.reached[p];
       pr.status = reached       ? trace::Status::holds
                   : sr.complete ? trace::Status::violated
@@ -256,13 +236,17 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
               !final_error.message.empty() ? final_error.message : model.property_error(last);
           break;
         case engine::PropertyKind::reachable:
+        case engine::PropertyKind::eventually:
+        case engine::PropertyKind::leads:
           break;
       }
     } else {
       pr.status = sr.complete ? trace::Status::holds : trace::Status::unknown;
     }
-    pr.as_expected = pr.status == pr.expected || pr.status == trace::Status::unknown;
-    if (pr.status != pr.expected) all_as_expected = false;
+    const bool undecided =
+        pr.status == trace::Status::unknown || pr.status == trace::Status::inconclusive;
+    pr.as_expected = pr.status == pr.expected || undecided;
+    if (pr.status != pr.expected && !undecided) all_as_expected = false;
     r.properties.push_back(std::move(pr));
   }
   r.as_expected = sr.complete && all_as_expected;
@@ -273,11 +257,22 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
 
 trace::SpecResult check_spec(const std::string& path, const std::string& source,
                              const CheckOptions& options) {
-  return run_spec(path, source, options, [&](const engine::Model& m, double spent) {
-    engine::SearchOptions search = options.search;
-    if (search.max_seconds > 0) search.max_seconds = std::max(search.max_seconds - spent, 1e-3);
-    return engine::search(m, search);
-  });
+  return run_spec(
+      path, source, options,
+      [&](const engine::Model& m, double spent) {
+        engine::SearchOptions search = options.search;
+        if (search.max_seconds > 0) search.max_seconds = std::max(search.max_seconds - spent, 1e-3);
+        return engine::search(m, search);
+      },
+      [&](const engine::Model& m, double spent) {
+        engine::LivenessOptions live;
+        live.max_states = options.search.max_states;
+        live.max_memory_bytes = options.search.max_memory_bytes;
+        live.stop = options.search.stop;
+        if (options.search.max_seconds > 0)
+          live.max_seconds = std::max(options.search.max_seconds - spent, 1e-3);
+        return engine::check_liveness(m, live);
+      });
 }
 
 trace::SpecResult simulate_spec(const std::string& path, const std::string& source,

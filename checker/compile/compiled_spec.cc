@@ -41,6 +41,7 @@ sql::Op lower_op(ast::Op op) {
     case ast::Op::not_:
       return sql::Op::not_;
     case ast::Op::implies:
+    case ast::Op::leads_to:
     case ast::Op::none:
       break;
   }

@@ -36,6 +36,8 @@ const char* op_text(ast::Op op, bool sql) {
       return sql ? "OR" : "or";
     case ast::Op::implies:
       return "implies";
+    case ast::Op::leads_to:
+      return "~>";
     case ast::Op::neg:
       return "-";
     case ast::Op::not_:

@@ -1135,8 +1135,10 @@ Value Interpreter::eval_subquery(const ast::Expr& e, Frame& f) const {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-bool Interpreter::holds(const ast::Expr& e, const State& s, ModelError& error) const {
+bool Interpreter::holds(const ast::Expr& e, const State& s, ModelError& error,
+                        const Value* bound) const {
   Frame f{const_cast<State&>(s)};  // properties only read
+  if (bound != nullptr) f.bound.push_back(*bound);
   try {
     Value v = eval(e, f);
     if (v.type != Type::bool_)
@@ -1178,8 +1180,9 @@ void Interpreter::collect_leaves(const ast::Expr& e, Frame& f,
   }
 }
 
-std::string Interpreter::explain(const ast::Expr& e, const State& s) const {
+std::string Interpreter::explain(const ast::Expr& e, const State& s, const Value* bound) const {
   Frame f{const_cast<State&>(s)};
+  if (bound != nullptr) f.bound.push_back(*bound);
   std::vector<std::string> leaves;
   collect_leaves(e, f, leaves);
   std::string out;

@@ -98,10 +98,12 @@ class Interpreter {
   // A Redis node comes back empty.
   void restart_node(State& s, int node) const;
 
-  // Evaluates a property's expression in state s.
-  bool holds(const ast::Expr& e, const State& s, ModelError& error) const;
+  // Evaluates a property's expression in state s; with `bound`, inside the quantifier that
+  // binds it (a `leads ... for c in G` obligation's member).
+  bool holds(const ast::Expr& e, const State& s, ModelError& error,
+             const Value* bound = nullptr) const;
   // "sold = 2, (SELECT COUNT(*) FROM bookings) = 3": the values a property read.
-  std::string explain(const ast::Expr& e, const State& s) const;
+  std::string explain(const ast::Expr& e, const State& s, const Value* bound = nullptr) const;
 
   // Whether a process id was ever turned into text (`lock:$self`): symmetry reduction cannot
   // rename ids inside text, so a search that saw this must be re-run without it.

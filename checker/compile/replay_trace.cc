@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "checker/compile/compiled_spec.h"
+#include "checker/compile/liveness_report.h"
 #include "checker/compile/snapshot.h"
 #include "checker/front/front_end.h"
 
@@ -147,8 +148,10 @@ std::vector<std::vector<int>> primary_keys(const CompiledSpec& spec) {
 }
 
 // The property's verdict in the last state, worded as `check` words it.
-void evaluate_at_end(const SpecModel& model, const State& last, const Event* last_event,
-                     const std::string& name, ReplayResult& out) {
+void evaluate_at_end(const SpecModel& model, const std::vector<State>& states,
+                     const Event* last_event, const std::string& name, const ReplayOptions& options,
+                     ReplayResult& out) {
+  const State& last = states.back();
   const auto& props = model.properties();
   engine::PropertyId id = 0;
   while (id < props.size() && props[id].name != name) ++id;
@@ -193,6 +196,25 @@ void evaluate_at_end(const SpecModel& model, const State& last, const Event* las
       pr.explanation = failed && !last_event->error.assertion ? last_event->error.message
                                                               : model.property_error(last);
       pr.status = pr.explanation.empty() ? trace::Status::holds : trace::Status::violated;
+      break;
+    case engine::PropertyKind::eventually:
+    case engine::PropertyKind::leads:
+      // A liveness counterexample is a whole behaviour, not a last state: replay checks that
+      // its cycle closes (see replay_trace.h).
+      pr.kind = props[id].kind == engine::PropertyKind::eventually ? trace::PropertyKind::eventually
+                                                                   : trace::PropertyKind::leads;
+      pr.text = model.decl(id)->text;
+      {
+        uint32_t member = 0;
+        std::vector<std::string> members = model.member_names(id);
+        for (uint32_t m = 0; m < members.size(); ++m)
+          if (members[m] == options.member) member = m;
+        const bool cycle = options.loop_to >= 0;
+        pr.explanation = liveness_explanation(model, states, id, member, cycle, options.loop_to);
+        pr.status = !pr.explanation.empty() && (!cycle || out.cycle_closes)
+                        ? trace::Status::violated
+                        : trace::Status::holds;
+      }
       break;
   }
 }
@@ -300,6 +322,7 @@ ReplayResult replay_trace(const std::string& path, const std::string& source,
   trace::StateSnapshot prev = out.initial;
   Event last_event;
   bool any = false;
+  std::vector<State> states{cur};
   for (size_t i = 0; i < steps.size(); ++i) {
     const RecordedStep& recorded = steps[i];
     int number = recorded.step > 0 ? recorded.step : static_cast<int>(i + 1);
@@ -329,10 +352,24 @@ ReplayResult replay_trace(const std::string& path, const std::string& source,
     out.steps.push_back(std::move(step));
     out.last_step_failed = ev.failed;
     cur = std::move(ev.after);
+    states.push_back(cur);
     last_event = std::move(ev);
     any = true;
   }
-  evaluate_at_end(model, cur, any ? &last_event : nullptr, property, out);
+  if (options.loop_to >= 0) {
+    // A lasso: the cycle must come back to where it started (states compare as the search
+    // stores them).
+    const size_t to = static_cast<size_t>(options.loop_to);
+    out.cycle_closes = to < states.size() - 1 && model.encode(states[to]) == model.encode(cur);
+    if (!out.cycle_closes) {
+      out.error = fmt::format(
+          "the cycle does not close: the state after step {} is not the state after step {}",
+          states.size() - 1, to);
+      if (to == 0)
+        out.error.replace(out.error.rfind("the state after step 0"), 22, "the initial state");
+    }
+  }
+  evaluate_at_end(model, states, any ? &last_event : nullptr, property, options, out);
   return out;
 }
 

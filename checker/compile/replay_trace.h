@@ -47,6 +47,10 @@ std::optional<EnabledTransition> match_step(const SpecModel& model, const State&
 
 struct ReplayOptions {
   std::vector<std::pair<std::string, int64_t>> consts;  // as --const gave them to `check`
+  // A liveness counterexample: a lasso's loop_to (-1: none, a terminal trace or no liveness),
+  // and the member of a `leads ... for` property whose obligation it breaks.
+  int loop_to = -1;
+  std::string member;
 };
 
 struct ReplayResult {
@@ -61,10 +65,15 @@ struct ReplayResult {
   // false when the spec no longer has a property of that name.
   bool found = false;
   trace::PropertyResult property;
+  // A lasso: whether the state after the last step is the state after step loop_to.
+  bool cycle_closes = false;
 };
 
 // Reads the spec in `source` (from `path`), builds it with `options.consts`, and replays `steps`
-// from its initial state, then evaluates `property` in the last state.
+// from its initial state, then evaluates `property` in the last state. For a liveness property,
+// `property` is judged over the whole trace: a lasso must close (the state after the last step
+// equal to the state after step loop_to, `error` says so when it does not) and the goal must be
+// false along it.
 ReplayResult replay_trace(const std::string& path, const std::string& source,
                           const std::vector<RecordedStep>& steps, const std::string& property,
                           const ReplayOptions& options);

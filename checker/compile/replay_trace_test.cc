@@ -104,7 +104,11 @@ TEST(ReplayTrace, EveryTraceOfTheSpecLibraryReplaysAsChecked) {
       if (!p.has_trace || p.trace.empty()) continue;
       ++traces;
       SCOPED_TRACE(file + ": " + p.name);
-      ReplayResult r = replay_trace(file, source, recorded(p), p.name, ReplayOptions{});
+      ReplayOptions options;
+      if (p.trace_kind == "lasso") options.loop_to = p.loop_to;
+      options.member = p.member;
+      ReplayResult r = replay_trace(file, source, recorded(p), p.name, options);
+      EXPECT_EQ(r.cycle_closes, p.trace_kind == "lasso");
       ASSERT_EQ(r.error, "");
       ASSERT_EQ(r.steps.size(), p.trace.size());
       for (size_t i = 0; i < r.steps.size(); ++i) {

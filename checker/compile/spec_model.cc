@@ -97,11 +97,24 @@ SpecModel::SpecModel(const CompiledSpec& spec, State initial, bool symmetry,
         "reduction's footprints do not describe");
   initial_bytes_ = store(initial);
   for (const auto& p : spec_.ast.properties) {
-    if (p.kind == ast::PropertyKind::eventually) continue;  // phase 2: refused earlier
     engine::PropertyInfo info;
     info.name = p.name;
-    info.kind = p.kind == ast::PropertyKind::reachable ? engine::PropertyKind::reachable
-                                                       : engine::PropertyKind::invariant;
+    switch (p.kind) {
+      case ast::PropertyKind::invariant:
+        info.kind = engine::PropertyKind::invariant;
+        break;
+      case ast::PropertyKind::reachable:
+        info.kind = engine::PropertyKind::reachable;
+        break;
+      case ast::PropertyKind::eventually:
+        info.kind = engine::PropertyKind::eventually;
+        break;
+      case ast::PropertyKind::leads:
+        info.kind = engine::PropertyKind::leads;
+        if (p.expr && p.expr->kind == ast::ExprKind::quantifier && p.expr->ref.index >= 0)
+          info.members = static_cast<uint32_t>(spec_.groups[p.expr->ref.index].count);
+        break;
+    }
     properties_.push_back(info);
     decls_.push_back(&p);
   }
@@ -379,6 +392,12 @@ bool SpecModel::apply(const State& s, engine::Choice c, Event& out) const {
 void SpecModel::evaluate(std::string_view bytes, engine::StateReport& out) const {
   State s = decode(bytes);
   for (engine::PropertyId p = 0; p < decls_.size(); ++p) {
+    if (properties_[p].kind == engine::PropertyKind::eventually ||
+        properties_[p].kind == engine::PropertyKind::leads) {
+      // Checked by the liveness pass; a model error in them is one in any state.
+      if (!evaluation_error(p, s).empty()) out.violated.push_back(model_error_id_);
+      continue;
+    }
     ModelError error;
     bool ok = interp_.holds(*decls_[p]->expr, s, error);
     if (!error.message.empty()) {
@@ -395,13 +414,142 @@ void SpecModel::evaluate(std::string_view bytes, engine::StateReport& out) const
 }
 
 std::string SpecModel::property_error(const State& s) const {
-  for (const auto* d : decls_) {
-    ModelError error;
-    interp_.holds(*d->expr, s, error);
-    if (!error.message.empty()) return fmt::format("property '{}': {}", d->name, error.message);
+  for (engine::PropertyId p = 0; p < decls_.size(); ++p) {
+    std::string error = evaluation_error(p, s);
+    if (!error.empty()) return fmt::format("property '{}': {}", decls_[p]->name, error);
   }
   return "";
 }
+
+std::string SpecModel::evaluation_error(engine::PropertyId p, const State& s) const {
+  for (uint32_t m = 0; m < properties_[p].members; ++m) {
+    Obligation o = obligation(p, m);
+    ModelError error;
+    const Value* bound = o.bound ? &*o.bound : nullptr;
+    if (o.p) interp_.holds(*o.p, s, error, bound);
+    if (error.message.empty()) interp_.holds(*o.q, s, error, bound);
+    if (!error.message.empty()) return error.message;
+  }
+  return "";
+}
+
+SpecModel::Obligation SpecModel::obligation(engine::PropertyId p, uint32_t member) const {
+  Obligation o;
+  const ast::Expr* e = decls_[p]->expr.get();
+  if (properties_[p].kind != engine::PropertyKind::leads) {
+    o.q = e;
+    return o;
+  }
+  if (e->kind == ast::ExprKind::quantifier) {
+    const Group& g = spec_.groups[static_cast<size_t>(e->ref.index)];
+    o.bound = Value::pid(g.first + static_cast<int>(member));
+    e = e->args[0].get();
+  }
+  o.p = e->args[0].get();
+  o.q = e->args[1].get();
+  return o;
+}
+
+std::vector<std::string> SpecModel::member_names(engine::PropertyId p) const {
+  std::vector<std::string> out;
+  const ast::PropertyDecl* d = decl(p);
+  if (d == nullptr || d->kind != ast::PropertyKind::leads ||
+      d->expr->kind != ast::ExprKind::quantifier)
+    return out;
+  const Group& g = spec_.groups[static_cast<size_t>(d->expr->ref.index)];
+  for (int m = 0; m < g.count; ++m) out.push_back(spec_.procs[g.first + m].name);
+  return out;
+}
+
+void SpecModel::fairness(std::string_view bytes, const std::vector<engine::Choice>& choices,
+                         std::vector<engine::Fairness>& out) const {
+  out.clear();
+  State s = decode(bytes);
+  const auto n = static_cast<uint32_t>(s.procs.size());
+  const bool strong = !spec_.ast.fairness_weak;
+  for (engine::Choice c : choices) {
+    engine::Fairness f;
+    uint32_t b = choice_b(c);
+    switch (choice_kind(c)) {
+      case kStep: {
+        // A statement that waits is a step when it starts and one when it goes on (§4.3): the
+        // second, enabled again and again, is what PostgreSQL's lock queue guarantees.
+        if (spec_.groups[spec_.procs[b].group].decl->unfair) break;
+        f.weak = b;
+        if (strong && s.has_db && b < s.db.cursors.size() && s.db.cursors[b].active) f.strong = b;
+        break;
+      }
+      case kOrphan:
+        f.weak = n + b;
+        if (strong) f.strong = n + b;
+        break;
+      case kTick:
+        f.weak = 2 * n;
+        break;
+      case kAbort:
+        f.weak = 2 * n + 1;  // the detector is weakly fair; its choice of victim is free
+        break;
+      case kFault:
+        break;
+    }
+    out.push_back(f);
+  }
+}
+
+void SpecModel::liveness(std::string_view bytes, engine::PropertyId p, uint32_t member,
+                         bool& p_holds, bool& q_holds) const {
+  State s = decode(bytes);
+  Obligation o = obligation(p, member);
+  const Value* bound = o.bound ? &*o.bound : nullptr;
+  ModelError error;
+  p_holds = o.p != nullptr && interp_.holds(*o.p, s, error, bound);
+  q_holds = interp_.holds(*o.q, s, error, bound);
+}
+
+bool SpecModel::horizon_pending(std::string_view bytes) const {
+  if (!spec_.has_clock) return false;
+  State s = decode(bytes);
+  return !horizon_pending_text(s).empty();
+}
+
+std::string SpecModel::horizon_pending_text(const State& s) const {
+  if (!spec_.has_clock || s.clock < spec_.clock_max) return "";
+  for (size_t n = 0; n < s.nodes.size(); ++n)
+    for (const auto& e : s.nodes[n].entries)
+      if (e.deadline >= 0)
+        return fmt::format("a key of {} expires at {} > clock max {}", spec_.node_names[n],
+                           e.deadline, spec_.clock_max);
+  for (size_t p = 0; p < s.procs.size(); ++p) {
+    if (s.procs[p].status != ProcStatus::running) continue;
+    if (s.procs[p].wake > spec_.clock_max)
+      return fmt::format("{} sleeps until {} > clock max {}", spec_.procs[p].name, s.procs[p].wake,
+                         spec_.clock_max);
+    // A step that reads now() could go another way later (the text is the interaction's).
+    const ast::Stmt* st = interp_.next_statement(s, static_cast<int>(p));
+    if (st != nullptr && st->text.find("now()") != std::string::npos)
+      return fmt::format("{}'s next step (line {}) reads now() at clock max {}",
+                         spec_.procs[p].name, st->loc.line, spec_.clock_max);
+  }
+  return "";
+}
+
+int SpecModel::process_of(engine::Choice c) const {
+  const size_t n = spec_.procs.size();
+  uint32_t b = choice_b(c);
+  switch (choice_kind(c)) {
+    case kStep:
+    case kOrphan:
+      return static_cast<int>(b);
+    case kAbort:
+      return static_cast<int>(b >= n ? b - n : b);
+    case kTick:
+    case kFault:
+      break;
+  }
+  return -1;
+}
+
+bool SpecModel::is_tick(engine::Choice c) const { return choice_kind(c) == kTick; }
 
 int SpecModel::may_wait_on_rows(const State& s, bool& surely_enabled) const {
   // A member of a wait-for cycle both waits and is waited on, so its statement waits and it

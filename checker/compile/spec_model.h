@@ -3,6 +3,7 @@
 // model_error). It also re-runs single transitions to render traces.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,11 @@ class SpecModel : public engine::Model {
   const std::vector<engine::PropertyInfo>& properties() const override { return properties_; }
   void evaluate(std::string_view state, engine::StateReport& out) const override;
   bool ample(std::string_view state, engine::SuccessorSink& sink) const override;
+  void fairness(std::string_view state, const std::vector<engine::Choice>& choices,
+                std::vector<engine::Fairness>& out) const override;
+  void liveness(std::string_view state, engine::PropertyId p, uint32_t member, bool& p_holds,
+                bool& q_holds) const override;
+  bool horizon_pending(std::string_view state) const override;
 
   State decode(std::string_view bytes) const;
   std::string encode(State s) const { return s.encode(spec_.pool, layout_); }
@@ -62,6 +68,23 @@ class SpecModel : public engine::Model {
   const ast::PropertyDecl* decl(engine::PropertyId p) const {
     return p < decls_.size() ? decls_[p] : nullptr;
   }
+
+  // Liveness: P and Q of property p's obligation for `member` (eventually: Q is the goal; P is
+  // null), and the value its variable is bound to (null: none).
+  struct Obligation {
+    const ast::Expr* p = nullptr;
+    const ast::Expr* q = nullptr;
+    std::optional<Value> bound;
+  };
+  Obligation obligation(engine::PropertyId p, uint32_t member) const;
+  // The member names of a `leads ... for c in G` property ("worker[1]"), else empty.
+  std::vector<std::string> member_names(engine::PropertyId p) const;
+  // What the pending time is, at the horizon: "cache['lock'] expires at 4", "" when none.
+  std::string horizon_pending_text(const State& s) const;
+  // The choices' actors, for fairness lines: the process a step, an orphan's statement or an
+  // abort belongs to (-1: the clock, a fault).
+  int process_of(engine::Choice c) const;
+  bool is_tick(engine::Choice c) const;
 
   // Why a state is deadlocked ("" when it is not).
   std::string deadlock_explanation(const State& s) const;
@@ -97,6 +120,8 @@ class SpecModel : public engine::Model {
   bool fault_budget_left(const State& s, size_t fault) const;
 
   std::string store(State& s) const;  // the representative's bytes
+  // The first model error met evaluating property p (each member's P and Q) in s, or "".
+  std::string evaluation_error(engine::PropertyId p, const State& s) const;
 
   const CompiledSpec& spec_;
   StateLayout layout_;

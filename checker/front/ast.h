@@ -63,6 +63,7 @@ enum class Op {
   implies,
   neg,
   not_,
+  leads_to,  // `P ~> Q`, only as the whole of a `leads` property (args[0] = P, args[1] = Q)
 };
 
 enum class Quant { all, some, count };
@@ -284,6 +285,7 @@ struct RedisDecl {
 
 struct ClockDecl {
   SourceLoc loc;
+  bool relative = false;  // `clock relative;` (§8.2): no max, time values kept relative to now()
   ExprPtr max;
   ExprPtr drift;  // phase 2; null when absent
 };
@@ -300,6 +302,7 @@ struct Process {
   ExprPtr hi;
   std::vector<VarDecl> locals;  // the `var` declarations at the top
   std::vector<StmtPtr> body;    // the statements after them
+  bool unfair = false;          // `process NAME unfair { }`: no fairness, may stop for ever
 };
 
 enum class FaultKind { crash, restart_node, pause, lose_reply };  // pause, lose_reply: phase 2
@@ -314,12 +317,14 @@ struct FaultDecl {
   bool restart = false;  // `fault crash P at most K restart`
 };
 
-enum class PropertyKind { invariant, reachable, eventually };  // eventually: phase 2
+enum class PropertyKind { invariant, reachable, eventually, leads };
 
 struct PropertyDecl {
   PropertyKind kind = PropertyKind::invariant;
   std::string name;
   SourceLoc loc;
+  // leads: a binary leads_to (P ~> Q); `leads NAME for c in G: P ~> Q` is the quantifier
+  // `all c in G` around it, one obligation per member.
   ExprPtr expr;
   std::string text;  // the expression's source text, for reports
 };
@@ -348,6 +353,8 @@ struct Spec {
   SourceLoc total_fault_budget_loc;
   std::vector<PropertyDecl> properties;
   std::vector<Expect> expects;
+  bool fairness_weak = false;  // `fairness weak;`: no strong fairness for lock waits
+  SourceLoc fairness_loc;
 };
 
 }  // namespace lockcheck::ast

@@ -37,6 +37,8 @@ const char* op_text(ast::Op op, bool sql) {
       return "or";
     case ast::Op::implies:
       return "implies";
+    case ast::Op::leads_to:
+      return "~>";
     case ast::Op::not_:
       return "not";
     case ast::Op::none:

@@ -71,6 +71,8 @@ const char* op_name(ast::Op op, bool sql) {
       return sql ? "NOT" : "not";
     case ast::Op::implies:
       return "implies";
+    case ast::Op::leads_to:
+      return "~>";
     case ast::Op::none:
       break;
   }
@@ -202,7 +204,8 @@ StaticType Resolver::binary(ast::Expr& e) {
     }
     return Type::int_;
   }
-  if (e.op == ast::Op::and_ || e.op == ast::Op::or_ || e.op == ast::Op::implies) {
+  if (e.op == ast::Op::and_ || e.op == ast::Op::or_ || e.op == ast::Op::implies ||
+      e.op == ast::Op::leads_to) {
     for (int i = 0; i < 2; ++i) {
       StaticType t = i == 0 ? lhs : rhs;
       if (t && *t != Type::bool_ && !(e.sql && *t == Type::null)) {

@@ -242,7 +242,7 @@ Token Lexer::next() {
     if (c >= '0' && c <= '9') return lex_number(begin);
     if (c == '\'' || c == '"') return lex_string(begin);
     auto two = [&](std::string_view p) { return src_.substr(begin, 2) == p; };
-    for (std::string_view p : {"..", "==", "!=", "<>", "<=", ">=", "${"}) {
+    for (std::string_view p : {"..", "==", "!=", "<>", "<=", ">=", "${", "~>"}) {
       if (two(p)) {
         pos_ = begin + 2;
         return make(TokenKind::punct, begin, begin + 2);

@@ -20,9 +20,10 @@ namespace detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 15> kTopKeywords = {
-    "spec",    "const", "var",    "ghost",     "database",  "redis",      "clock", "timing",
-    "process", "fault", "faults", "invariant", "reachable", "eventually", "expect"};
+constexpr std::array<std::string_view, 17> kTopKeywords = {
+    "spec",      "const",      "var",     "ghost",    "database", "redis",
+    "clock",     "timing",     "process", "fault",    "faults",   "invariant",
+    "reachable", "eventually", "leads",   "fairness", "expect"};
 
 bool is_top_keyword(std::string_view w) {
   return std::find(kTopKeywords.begin(), kTopKeywords.end(), w) != kTopKeywords.end();
@@ -368,9 +369,15 @@ void Parser::parse_top(ast::Spec& spec) {
     Token kw = take();
     ast::ClockDecl c;
     c.loc = kw.loc;
-    if (!expect_word("max", "after 'clock'")) return sync_top_level();
-    take();
-    c.max = parse_expr();
+    if (at_word("relative")) {
+      Token r = take();
+      c.relative = true;
+      error(r.loc, "clock relative is not supported yet");
+    } else {
+      if (!expect_word("max", "after 'clock'")) return sync_top_level();
+      take();
+      c.max = parse_expr();
+    }
     if (at_word("drift")) {
       Token d = take();
       error(d.loc, "clock drift is not supported yet");
@@ -412,6 +419,21 @@ void Parser::parse_top(ast::Spec& spec) {
   if (w == "invariant") return parse_property(spec, ast::PropertyKind::invariant);
   if (w == "reachable") return parse_property(spec, ast::PropertyKind::reachable);
   if (w == "eventually") return parse_property(spec, ast::PropertyKind::eventually);
+  if (w == "leads") return parse_property(spec, ast::PropertyKind::leads);
+  if (w == "fairness") {
+    Token kw = take();
+    if (!expect_word("weak", "after 'fairness' (the only option: 'fairness weak;')"))
+      return sync_top_level();
+    take();
+    if (spec.fairness_weak) {
+      error(kw.loc,
+            fmt::format("'fairness weak' is already given at line {}", spec.fairness_loc.line));
+    } else {
+      spec.fairness_weak = true;
+      spec.fairness_loc = kw.loc;
+    }
+    return expect_semicolon("declaration");
+  }
   if (w == "expect") {
     Token kw = take();
     ast::Expect e;
@@ -452,15 +474,41 @@ ast::ExprPtr Parser::parse_at_most() {
 }
 
 void Parser::parse_property(ast::Spec& spec, ast::PropertyKind kind) {
-  Token kw = take();
-  if (kind == ast::PropertyKind::eventually) error(kw.loc, "eventually is not supported yet");
+  take();
   ast::PropertyDecl p;
   p.kind = kind;
   p.name = expect_name("a property name", &p.loc);
-  if (p.name.empty() || !expect_punct(":", "after the property name")) return sync_top_level();
+  if (p.name.empty()) return sync_top_level();
+  // `leads NAME for c in GROUP: P ~> Q`: one obligation per member of GROUP.
+  std::string bound, group;
+  SourceLoc bound_loc;
+  if (kind == ast::PropertyKind::leads && at_word("for")) {
+    take();
+    bound = expect_name("a variable name", &bound_loc);
+    if (bound.empty() || !expect_word("in", "after the variable")) return sync_top_level();
+    take();
+    group = expect_name("a process group", nullptr);
+    if (group.empty()) return sync_top_level();
+  }
+  if (!expect_punct(":", "after the property name")) return sync_top_level();
   take();
   size_t begin = peek().begin;
   p.expr = parse_expr();
+  if (kind == ast::PropertyKind::leads) {
+    if (!expect_punct("~>", "in a leads property, as in 'leads NAME: P ~> Q;'"))
+      return sync_top_level();
+    SourceLoc arrow = take().loc;
+    ast::ExprPtr q = parse_expr();
+    p.expr = make_binary(ast::Op::leads_to, arrow, std::move(p.expr), std::move(q), false);
+    if (!bound.empty()) {
+      auto all = make_expr(ast::ExprKind::quantifier, bound_loc);
+      all->quant = ast::Quant::all;
+      all->text = bound;
+      all->group = group;
+      all->args.push_back(std::move(p.expr));
+      p.expr = std::move(all);
+    }
+  }
   p.text = text_from(begin);
   spec.properties.push_back(std::move(p));
   expect_semicolon("declaration");
@@ -516,6 +564,10 @@ void Parser::parse_process(ast::Spec& spec) {
     p.hi = parse_expr();
     if (!expect_punct("]", "after the process range")) return sync_top_level();
     take();
+  }
+  if (at_word("unfair")) {
+    take();
+    p.unfair = true;
   }
   std::vector<ast::StmtPtr> body;
   if (!at_punct("{")) {

@@ -413,6 +413,64 @@ TEST(ParserRedis, AtomicCompareAndDelete) {
   EXPECT_EQ(a.body[1]->body[0]->text, "cache: DEL lock");
 }
 
+TEST(ParserLiveness, EventuallyLeadsFairnessUnfair) {
+  std::string src = R"(fairness weak;
+process poller[1..2] unfair { x = 1; }
+process admin unfair { x = 1; }
+eventually served: all c in poller: c.done;
+leads answered: pending > 0 ~> pending == 0;
+leads each for c in poller: c.waiting ~> c.done;
+)";
+  Diagnostics diags;
+  auto spec = parse(src, diags);
+  EXPECT_EQ(render_all(diags, "t.lcs", src), "");
+  EXPECT_TRUE(spec->fairness_weak);
+  EXPECT_TRUE(spec->processes[0].unfair);
+  EXPECT_TRUE(spec->processes[1].unfair);
+  ASSERT_EQ(spec->properties.size(), 3u);
+  EXPECT_EQ(spec->properties[0].kind, ast::PropertyKind::eventually);
+  EXPECT_EQ(spec->properties[0].text, "all c in poller: c.done");
+  const ast::PropertyDecl& leads = spec->properties[1];
+  EXPECT_EQ(leads.kind, ast::PropertyKind::leads);
+  EXPECT_EQ(leads.text, "pending > 0 ~> pending == 0");
+  EXPECT_EQ(leads.expr->op, ast::Op::leads_to);
+  const ast::PropertyDecl& each = spec->properties[2];
+  EXPECT_EQ(each.expr->kind, ast::ExprKind::quantifier);
+  EXPECT_EQ(each.expr->text, "c");
+  EXPECT_EQ(each.expr->group, "poller");
+  EXPECT_EQ(each.expr->args[0]->op, ast::Op::leads_to);
+}
+
+TEST(ParserLiveness, Mistakes) {
+  std::string src = R"(fairness strong;
+fairness weak;
+fairness weak;
+leads a: x > 0;
+leads b for c poller: true ~> c.done;
+clock relative;
+)";
+  Diagnostics diags;
+  parse(src, diags);
+  EXPECT_EQ(render_all(diags, "t.lcs", src),
+            "t.lcs:1:10: error: expected 'weak' after 'fairness' (the only option: 'fairness "
+            "weak;'), found 'strong'\n"
+            "  fairness strong;\n"
+            "           ^\n"
+            "t.lcs:3:1: error: 'fairness weak' is already given at line 2\n"
+            "  fairness weak;\n"
+            "  ^\n"
+            "t.lcs:4:15: error: expected '~>' in a leads property, as in 'leads NAME: P ~> Q;', "
+            "found ';'\n"
+            "  leads a: x > 0;\n"
+            "                ^\n"
+            "t.lcs:5:15: error: expected 'in' after the variable, found 'poller'\n"
+            "  leads b for c poller: true ~> c.done;\n"
+            "                ^\n"
+            "t.lcs:6:7: error: clock relative is not supported yet\n"
+            "  clock relative;\n"
+            "        ^\n");
+}
+
 TEST(ParserPhase2, ParsedAndReported) {
   std::string src = R"(clock max 5 drift 1;
 timing bounded 2;
@@ -425,30 +483,27 @@ database b { }
 )";
   Diagnostics diags;
   auto spec = parse(src, diags);
-  EXPECT_EQ(render_all(diags, "t.lcs", src),
-            "t.lcs:1:13: error: clock drift is not supported yet\n"
-            "  clock max 5 drift 1;\n"
-            "              ^\n"
-            "t.lcs:2:1: error: timing bounded is not supported yet\n"
-            "  timing bounded 2;\n"
-            "  ^\n"
-            "t.lcs:3:7: error: fault pause is not supported yet\n"
-            "  fault pause worker at most 1;\n"
-            "        ^\n"
-            "t.lcs:4:7: error: fault lose_reply is not supported yet\n"
-            "  fault lose_reply worker at most 1;\n"
-            "        ^\n"
-            "t.lcs:5:1: error: eventually is not supported yet\n"
-            "  eventually all_done: x;\n"
-            "  ^\n"
-            "t.lcs:6:87: error: DEFERRABLE transactions are not supported yet\n"
-            "  process p { BEGIN ISOLATION LEVEL REPEATABLE READ; begin isolation level "
-            "serializable deferrable; }\n"
-            "                                                                            "
-            "            ^\n"
-            "t.lcs:8:1: error: a second database is not supported yet\n"
-            "  database b { }\n"
-            "  ^\n");
+  EXPECT_EQ(
+      render_all(diags, "t.lcs", src),
+      "t.lcs:1:13: error: clock drift is not supported yet\n"
+      "  clock max 5 drift 1;\n"
+      "              ^\n"
+      "t.lcs:2:1: error: timing bounded is not supported yet\n"
+      "  timing bounded 2;\n"
+      "  ^\n"
+      "t.lcs:3:7: error: fault pause is not supported yet\n"
+      "  fault pause worker at most 1;\n"
+      "        ^\n"
+      "t.lcs:4:7: error: fault lose_reply is not supported yet\n"
+      "  fault lose_reply worker at most 1;\n"
+      "        ^\n"
+      "t.lcs:6:87: error: DEFERRABLE transactions are not supported yet\n"
+      "  process p { BEGIN ISOLATION LEVEL REPEATABLE READ; begin isolation level "
+      "serializable deferrable; }\n"
+      "                                                                                        ^\n"
+      "t.lcs:8:1: error: a second database is not supported yet\n"
+      "  database b { }\n"
+      "  ^\n");
   // The forms are still in the tree.
   EXPECT_EQ(spec->clock->drift->int_value, 1);
   EXPECT_EQ(spec->timing->bound->int_value, 2);

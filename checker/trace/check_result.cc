@@ -32,6 +32,10 @@ const char* property_kind_name(PropertyKind k) {
       return "assert";
     case PropertyKind::model_error:
       return "model_error";
+    case PropertyKind::eventually:
+      return "eventually";
+    case PropertyKind::leads:
+      return "leads";
   }
   return "unknown";
 }
@@ -44,6 +48,8 @@ const char* status_name(Status s) {
       return "violated";
     case Status::unknown:
       return "unknown";
+    case Status::inconclusive:
+      return "inconclusive";
   }
   return "unknown";
 }

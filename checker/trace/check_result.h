@@ -84,16 +84,27 @@ struct TraceStep {
   std::string result;  // "a = 1", "1 row", "error: unique_violation", "blocked", ...
   std::vector<Change> changes;
   StateSnapshot after;
+  bool cycle = false;  // a step of a lasso's cycle (liveness)
 };
 
 // ---- Verdicts ----
 
-enum class PropertyKind { invariant, reachable, deadlock, assertion, model_error };
-const char* property_kind_name(
-    PropertyKind k);  // "invariant", "reachable", "deadlock", "assert", "model_error"
+enum class PropertyKind {
+  invariant,
+  reachable,
+  deadlock,
+  assertion,
+  model_error,
+  eventually,
+  leads
+};
+// "invariant", "reachable", "deadlock", "assert", "model_error", "eventually", "leads"
+const char* property_kind_name(PropertyKind k);
 
-enum class Status { holds, violated, unknown };
-const char* status_name(Status s);  // "holds", "violated", "unknown"
+// inconclusive: a liveness property whose only counterexamples are horizon-bound, or whose
+// graph a limit cut short (spec-language.md §8.1); the run exits 3 unless something fails.
+enum class Status { holds, violated, unknown, inconclusive };
+const char* status_name(Status s);  // "holds", "violated", "unknown", "inconclusive"
 
 // One edge of a deadlock's wait-for cycle: `from` waits for `to` (process names: an orphaned
 // statement is drawn on its process's lane) at `row` ("accounts[id=2]", "" for a key).
@@ -131,6 +142,14 @@ struct PropertyResult {
   uint32_t faults = 0;
   std::vector<WaitEdge> wait_for;  // deadlock: the cycle, in order
   ServerCheck server;              // with --postgres/--redis
+  // Liveness counterexamples: "lasso" (the steps after loop_to repeat for ever: the state after
+  // the last step is the state after step loop_to, 0 the initial state) or "terminal" (nothing
+  // fair can step after the last one); "" for the other properties.
+  std::string trace_kind;
+  int loop_to = 0;
+  std::string fairness;                      // why the cycle counts: "fair: worker[1] steps at 3"
+  std::string member;                        // leads ... for: whose obligation the trace breaks
+  std::vector<std::string> failing_members;  // ... and every failing member, in member order
 };
 
 struct Stats {
