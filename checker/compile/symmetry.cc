@@ -174,6 +174,7 @@ void Symmetry::permute(State& s, const std::vector<int>& from) {
       for (auto& v : cursors[i].locals) v = rename(v, newpos);
       if (cursors[i].first)
         for (auto& v : *cursors[i].first) v = rename(v, newpos);
+      cursors[i].key_wait = rename_slot(cursors[i].key_wait);
       if (!starts.empty()) starts[i] = s.db.starts[slot_from(i)];
     }
     s.db.txns = std::move(txns);

@@ -42,6 +42,9 @@ class Runner {
   bool explain(const compile::State& s, std::vector<Obs>& obs, std::vector<bool>& pending,
                int depth, compile::State& result) const;
   bool terminal(const compile::State& s, const std::vector<Obs>& obs) const;
+  // Where the statement that step `t` resumes stands in its row's queue of waiters (far back
+  // when it is not queued).
+  int queue_place(const compile::State& s, const compile::EnabledTransition& t) const;
   std::vector<int> queue_heads(const std::vector<Obs>& obs, int c) const;
   std::string obs_text(const std::vector<Obs>& obs) const;
   std::string name(int c) const {
@@ -229,7 +232,13 @@ bool Runner::explain(const compile::State& s, std::vector<Obs>& obs, std::vector
     return true;
   }
   if (depth == 0) return false;
-  for (const compile::EnabledTransition& t : compile::enabled_transitions(*model_, s)) {
+  // Waiters that queued first for a row go on first, as PostgreSQL wakes them: try those orders
+  // first, since the first explanation found is kept (the model allows the others too).
+  std::vector<compile::EnabledTransition> steps = compile::enabled_transitions(*model_, s);
+  std::stable_sort(steps.begin(), steps.end(), [&](const auto& x, const auto& y) {
+    return queue_place(s, x) < queue_place(s, y);
+  });
+  for (const compile::EnabledTransition& t : steps) {
     if (t.event.failed) continue;
     if (t.event.kind != trace::StepKind::statement && t.event.kind != trace::StepKind::abort &&
         t.event.kind != trace::StepKind::orphan)
@@ -291,6 +300,17 @@ bool Runner::explain(const compile::State& s, std::vector<Obs>& obs, std::vector
     }
   }
   return false;
+}
+
+int Runner::queue_place(const compile::State& s, const compile::EnabledTransition& t) const {
+  for (const Interaction& in : t.event.interactions) {
+    if (in.kind != Interaction::Kind::sql_resume) continue;
+    for (const sql::TableState& table : s.db.tables)
+      for (const sql::RowRecord& r : table.rows)
+        for (size_t k = 0; k < r.queue.size(); ++k)
+          if (r.queue[k].txn == in.connection) return static_cast<int>(k);
+  }
+  return 1 << 20;
 }
 
 std::string Runner::victim_kind(const compile::State& s, const std::vector<Obs>& obs) const {

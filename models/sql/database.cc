@@ -87,6 +87,14 @@ bool snapshot_targets(const TableState& table, const TableSchema& ts, const Stat
   return true;
 }
 
+// A key that another open transaction is writing: PostgreSQL waits for that transaction to end
+// (XactLockTableWait in _bt_check_unique), whatever it does to the row meanwhile, then checks
+// again. A step: the statement now waits for that transaction.
+Result wait_for_key(Cursor& cur, const std::vector<int>& writers) {
+  cur.key_wait = writers.front();
+  return waiting({cur.key_wait}, Outcome::waiting);
+}
+
 // LIMIT's value: -1 without one.
 bool limit_value(const Statement& st, const Context& ctx, int64_t& out, std::string& error) {
   out = -1;
@@ -173,14 +181,13 @@ Result visit_targets(DbState& db, const Schema& schema, const Statement& st, con
     holders.clear();
     if (written_mark(r, txn)) {
       // Its new version is written: only the key check is left.
+      if (cur.key_wait >= 0) return waiting({cur.key_wait}, Outcome::blocked);
       std::vector<char> skip(table.rows.size(), 0);
       skip[static_cast<size_t>(i)] = 1;
       std::vector<int> writers;
       KeyState k = find_key(table, ts, *r.pending, txn, skip, ctx.pool, writers);
       if (k == KeyState::exists) return sql_error("unique_violation");
-      if (k == KeyState::wait)
-        return waiting(std::move(writers),
-                       resuming && !changed ? Outcome::blocked : Outcome::waiting);
+      if (k == KeyState::wait) return wait_for_key(cur, writers);
       Row out;
       if (returns_rows(st) && !project(ts, st.items, *r.pending, out, error))
         return model_error(error);
@@ -264,7 +271,7 @@ Result visit_targets(DbState& db, const Schema& schema, const Statement& st, con
             lock_row(r, txn, LockNeed::exclusive);
             for (Mark& m : r.marks)
               if (m.txn == txn) m.written = true;
-            return waiting(std::move(writers), Outcome::waiting);
+            return wait_for_key(cur, writers);
           }
         }
         if (returns_rows(st) && !project(ts, st.items, row, out, error)) return model_error(error);
@@ -384,6 +391,9 @@ Result run_insert(DbState& db, const Schema& schema, const Statement& st, const 
     row.push_back(v);
   }
   if (!ts.primary_key.empty()) {
+    Cursor& cur = db.cursors[static_cast<size_t>(ctx.txn)];
+    if (!resuming) cur.key_wait = -1;
+    if (cur.key_wait >= 0) return waiting({cur.key_wait}, Outcome::blocked);
     std::vector<int> writers;
     switch (find_key(table, ts, row, ctx.txn, {}, ctx.pool, writers)) {
       case KeyState::exists: {
@@ -401,7 +411,7 @@ Result run_insert(DbState& db, const Schema& schema, const Statement& st, const 
         return Result{};  // ok, nothing inserted
       }
       case KeyState::wait:
-        return waiting(std::move(writers), resuming ? Outcome::blocked : Outcome::waiting);
+        return wait_for_key(cur, writers);
       case KeyState::free:
         break;
     }
@@ -547,6 +557,7 @@ void move_slot(DbState& db, int from, int to) {
   db.txns[f] = TxnStatus::none;
   db.cursors[t] = std::move(db.cursors[f]);
   db.cursors[f] = Cursor{};
+  for (Cursor& c : db.cursors) move(c.key_wait);
   ssi_move_slot(db, from, to);
   if (!db.starts.empty()) {
     db.starts[t] = db.starts[f];
@@ -635,6 +646,9 @@ bool waiting_row(const DbState& db, int txn, int& table, Row& row) {
 }
 
 bool still_waits(const DbState& db, const Statement& st, int txn) {
+  if (txn >= 0 && static_cast<size_t>(txn) < db.cursors.size() &&
+      db.cursors[static_cast<size_t>(txn)].key_wait >= 0)
+    return true;
   if (!has_targets(st) || st.wait != WaitMode::wait || st.table < 0 ||
       static_cast<size_t>(st.table) >= db.tables.size())
     return false;

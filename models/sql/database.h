@@ -106,6 +106,8 @@ struct Cursor {
   int64_t done = 0;           // target rows processed (locked, updated, deleted) so far
   std::optional<Row> first;   // the first row it returns (SELECT list or RETURNING)
   std::vector<Value> locals;
+  // A key check waits for this transaction (slot) to end, not for the row (-1: none).
+  int key_wait = -1;
   friend bool operator==(const Cursor&, const Cursor&) = default;
 };
 

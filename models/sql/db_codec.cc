@@ -265,6 +265,8 @@ void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processe
     w.bit(c.first.has_value());
     if (c.first) encode_values(w, *c.first, pid_bits);
     encode_values(w, c.locals, pid_bits);
+    check_slot(c.key_wait, slots);
+    encode_txn(w, c.key_wait, txn_bits);
   }
   if (schema.uses_now) {
     if (starts.size() != txns.size()) throw SlotOverflow("a database lacks transaction starts");
@@ -360,6 +362,7 @@ DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int proce
     c.done = static_cast<int64_t>(r.var());
     if (r.bit()) c.first = decode_values(r, pid_bits);
     c.locals = decode_values(r, pid_bits);
+    c.key_wait = static_cast<int>(r.bits(txn_bits)) - 1;
   }
   if (schema.uses_now) {
     db.starts.resize(db.txns.size());

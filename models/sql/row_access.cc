@@ -169,6 +169,8 @@ void end_transaction(DbState& db, int txn, bool commit) {
   }
   if (txn >= 0 && static_cast<size_t>(txn) < db.cursors.size())
     db.cursors[static_cast<size_t>(txn)] = Cursor{};
+  for (Cursor& c : db.cursors)
+    if (c.key_wait == txn) c.key_wait = -1;  // its key check goes on
   if (txn >= 0 && static_cast<size_t>(txn) < db.starts.size())
     db.starts[static_cast<size_t>(txn)] = -1;
   if (txn >= 0 && static_cast<size_t>(txn) < db.modes.size())
