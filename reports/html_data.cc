@@ -48,6 +48,7 @@ json step_to_json(const trace::TraceStep& step) {
           {"text", step.text},
           {"result", step.result},
           {"changes", std::move(changes)},
+          {"cycle", step.cycle},
           {"after", state_to_json(step.after)}};
 }
 
@@ -76,6 +77,11 @@ json property_to_json(const trace::PropertyResult& p) {
           {"faults", p.faults},
           {"wait_for", std::move(wait_for)},
           {"server", server_to_json(p.server)},
+          {"trace_kind", p.trace_kind},
+          {"loop_to", p.loop_to},
+          {"fairness", p.fairness},
+          {"member", p.member},
+          {"failing_members", p.failing_members},
           {"trace", std::move(trace)}};
 }
 

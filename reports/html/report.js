@@ -784,6 +784,18 @@ function drawDiagram(trace, model, property, geometry, onSelect) {
     }));
   }
   svg.append(bands);
+  // A lasso's cycle (liveness): one shaded band over its steps, and the way back.
+  if (property.trace_kind === 'lasso' && n > property.loop_to) {
+    const first = property.loop_to + 1;
+    const y0 = HEAD_H + ROW_H * first;
+    svg.append(s('g', {class: 'cycle'},
+      s('rect', {class: 'cycle-band', x: 0, y: y0, width, height: ROW_H * (n - property.loop_to)}),
+      s('text', {
+        class: 'cycle-label', x: width - 4, y: y0 + 12, 'text-anchor': 'end',
+        text: '↺ cycle: back to ' +
+            (property.loop_to === 0 ? 'the initial state' : 'after step ' + property.loop_to)
+      })));
+  }
 
   // Lifelines, one segment per row, styled by the process's status after that row's step.
   const states = [geometry.initial].concat(trace.map((st) => st.after));
@@ -1232,7 +1244,7 @@ function renderTrace(d, p, id, index, budget, wideBudget) {
                         .join(', ');
     const li = h(
         'li', {
-          class: 'step kind-' + step.kind,
+          class: 'step kind-' + step.kind + (step.cycle ? ' cycle' : ''),
           role: 'option',
           'data-step': r,
           'aria-selected': 'false',
@@ -1276,7 +1288,9 @@ function renderTrace(d, p, id, index, budget, wideBudget) {
                   [d.initial].concat(p.trace.slice(0, Math.max(0, r - 1)).map((x) => x.after))))));
 
   const expectedNote = p.expected === 'violated' ? 'expected' : 'NOT expected';
-  const length = plural(p.trace.length, 'step', 'steps') +
+  const length = (p.trace_kind === 'lasso' ?
+                      'lasso: ' + p.loop_to + ' + ' + (p.trace.length - p.loop_to) + ' steps' :
+                      plural(p.trace.length, 'step', 'steps')) +
       (p.faults ? ', ' + plural(p.faults, 'fault', 'faults') : '');
   const heading =
       h('h2', null, h('span', {class: 'cross', text: '✗ '}), p.name + ' ' + p.status,
@@ -1304,6 +1318,7 @@ function renderTrace(d, p, id, index, budget, wideBudget) {
             ' ' + p.status + ' at the end of this trace'),
           p.text ? h('p', null, h('code', {class: 'prop-expr', text: p.text})) : null,
           p.explanation ? h('p', {class: 'explanation', text: explanationText(p)}) : null,
+          p.fairness ? h('p', {class: 'fairness', text: p.fairness}) : null,
           renderServer(p.server)),
         panel, print);
   Object.assign(t, {section, svg, list, panel});
@@ -1388,7 +1403,10 @@ function main() {
     return;
   }
   const traceIds =
-      d.properties.map((p, i) => p.status === 'violated' && p.trace.length ? 'trace-' + i : null);
+      d.properties.map(
+          (p, i) => (p.status === 'violated' || p.status === 'inconclusive') && p.trace.length ?
+              'trace-' + i :
+              null);
   root.append(renderProperties(d, traceIds));
   // The diagram may take 62% of the trace's box, 75% when its lanes need it (report.css,
   // .diagram-wrap); without a layout (a page rendered for print only) it takes what it wants.
