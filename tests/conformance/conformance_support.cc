@@ -40,6 +40,22 @@ uint64_t count_from_env(uint64_t fallback) {
   return v.empty() ? fallback : std::strtoull(v.c_str(), nullptr, 10);
 }
 
+std::vector<uint64_t> case_seeds(uint64_t seed, uint64_t stride, uint64_t count) {
+  std::vector<uint64_t> out;
+  const std::string v = env("LOCKCHECK_CONFORMANCE_CASES");
+  if (!v.empty()) {
+    for (size_t at = 0; at < v.size();) {
+      size_t end = v.find(',', at);
+      if (end == std::string::npos) end = v.size();
+      out.push_back(std::strtoull(v.substr(at, end - at).c_str(), nullptr, 10));
+      at = end + 1;
+    }
+    return out;
+  }
+  for (uint64_t i = 0; i < count; ++i) out.push_back(seed * stride + i);
+  return out;
+}
+
 uint64_t seed_from_env() {
   std::string v = env("LOCKCHECK_CONFORMANCE_SEED");
   return v.empty() ? 1 : std::strtoull(v.c_str(), nullptr, 10);

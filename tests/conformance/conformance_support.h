@@ -24,6 +24,9 @@ std::string servers_missing_message();
 // LOCKCHECK_CONFORMANCE_COUNT (default `fallback`) and LOCKCHECK_CONFORMANCE_SEED (default 1).
 uint64_t count_from_env(uint64_t fallback);
 uint64_t seed_from_env();
+// The case seeds to run: seed * stride + 0 .. count - 1, or those listed in
+// LOCKCHECK_CONFORMANCE_CASES (comma-separated, to run again what a long run printed).
+std::vector<uint64_t> case_seeds(uint64_t seed, uint64_t stride, uint64_t count);
 
 struct LoadedSpec {
   std::unique_ptr<ast::Spec> ast;

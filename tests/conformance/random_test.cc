@@ -53,8 +53,8 @@ TEST(RandomServerToModel, SchedulesArePathsOfTheModelOrKnownGaps) {
   std::map<std::string, std::vector<uint64_t>> found;
   const auto start = std::chrono::steady_clock::now();
   uint64_t diverged = 0;
-  for (uint64_t i = 0; i < count; ++i) {
-    const uint64_t case_seed = seed * 1000003 + i;
+  const std::vector<uint64_t> cases = case_seeds(seed, 1000003, count);
+  for (const uint64_t case_seed : cases) {
     std::mt19937 rng(static_cast<uint32_t>(case_seed));
     GenSpec g = random_spec(rng);
     std::string text = g.render();
@@ -93,7 +93,7 @@ TEST(RandomServerToModel, SchedulesArePathsOfTheModelOrKnownGaps) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << fmt::format("server -> model: {} schedules from seed {}, {} diverged, {:.1f} s\n",
-                           count, seed, diverged, seconds);
+                           cases.size(), seed, diverged, seconds);
   for (const auto& [cls, seeds] : found)
     std::cout << fmt::format("  {}: {} (case seeds {})\n", cls, seeds.size(), seeds_text(seeds));
   std::set<std::string> optional;
@@ -118,8 +118,8 @@ TEST(RandomModelToServer, PathsOfTheModelReproduce) {
   const std::set<std::string> known_m2s = listed("model-to-server:");
   uint64_t steps_total = 0, diverged = 0;
   const auto start = std::chrono::steady_clock::now();
-  for (uint64_t i = 0; i < count; ++i) {
-    const uint64_t case_seed = seed * 1000033 + i;
+  const std::vector<uint64_t> cases = case_seeds(seed, 1000033, count);
+  for (const uint64_t case_seed : cases) {
     std::mt19937 rng(static_cast<uint32_t>(case_seed));
     GenSpec g = random_spec(rng);
     std::string text = g.render();
@@ -183,7 +183,7 @@ TEST(RandomModelToServer, PathsOfTheModelReproduce) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << fmt::format(
-      "model -> server: {} paths ({} steps) from seed {}, {} diverged, {:.1f} s\n", count,
+      "model -> server: {} paths ({} steps) from seed {}, {} diverged, {:.1f} s\n", cases.size(),
       steps_total, seed, diverged, seconds);
   for (const auto& [cls, seeds] : found)
     std::cout << fmt::format("  {}: {} (case seeds {})\n", cls, seeds.size(), seeds_text(seeds));
