@@ -242,72 +242,86 @@ void breadth_first(Paths& paths, uint32_t root, Expand expand, StopAtLevel stop_
 // ---- Strongly connected components and fairness -------------------------------------------
 
 // The strongly connected components of the subgraph of g on the states with in[s], that contain
-// a cycle (more than one state, or a self-loop). An iterative Tarjan, in state order.
-std::vector<std::vector<uint32_t>> components(const Graph& g, const std::vector<uint8_t>& in,
-                                              const std::vector<uint32_t>& states) {
-  std::vector<std::vector<uint32_t>> out;
-  std::unordered_map<uint32_t, uint32_t> index, low;
-  std::vector<uint32_t> stack;
-  std::vector<uint8_t> on_stack_flag;
-  std::unordered_map<uint32_t, bool> on_stack;
-  uint32_t counter = 0;
+// a cycle (more than one state, or a self-loop). An iterative Tarjan, in state order. Its arrays
+// span the whole graph and are kept between calls (Emerson-Lei calls it again on the parts of
+// pruned components), resetting only the entries a call touched.
+class Components {
+ public:
+  explicit Components(const Graph& g)
+      : g_(g), index_(g.size(), kNone), low_(g.size(), 0), on_stack_(g.size(), 0) {}
+
+  std::vector<std::vector<uint32_t>> operator()(const std::vector<uint8_t>& in,
+                                                const std::vector<uint32_t>& states) {
+    std::vector<std::vector<uint32_t>> out;
+    uint32_t counter = 0;
+    for (uint32_t root : states) {
+      if (index_[root] != kNone) continue;
+      visit(root, counter);
+      while (!calls_.empty()) {
+        Frame& f = calls_.back();
+        if (f.next != g_.end(f.s)) {
+          uint32_t t = f.next->to;
+          ++f.next;
+          if (!in[t]) continue;
+          if (index_[t] == kNone) {
+            visit(t, counter);
+          } else if (on_stack_[t]) {
+            low_[f.s] = std::min(low_[f.s], index_[t]);
+          }
+          continue;
+        }
+        uint32_t s = f.s;
+        calls_.pop_back();
+        if (!calls_.empty()) low_[calls_.back().s] = std::min(low_[calls_.back().s], low_[s]);
+        if (low_[s] != index_[s]) continue;
+        std::vector<uint32_t> comp;
+        uint32_t t;
+        do {
+          t = stack_.back();
+          stack_.pop_back();
+          on_stack_[t] = 0;
+          comp.push_back(t);
+        } while (t != s);
+        bool cyclic = comp.size() > 1;
+        for (const Edge* e = g_.begin(s); !cyclic && e != g_.end(s); ++e) cyclic = e->to == s;
+        if (cyclic) {
+          std::sort(comp.begin(), comp.end());
+          out.push_back(std::move(comp));
+        }
+      }
+    }
+    for (uint32_t s : touched_) index_[s] = kNone;
+    touched_.clear();
+    return out;
+  }
+
+ private:
   struct Frame {
     uint32_t s;
     const Edge* next;
   };
-  std::vector<Frame> calls;
-  for (uint32_t root : states) {
-    if (index.count(root)) continue;
-    calls.push_back({root, g.begin(root)});
-    index[root] = low[root] = counter++;
-    stack.push_back(root);
-    on_stack[root] = true;
-    while (!calls.empty()) {
-      Frame& f = calls.back();
-      if (f.next != g.end(f.s)) {
-        uint32_t t = f.next->to;
-        ++f.next;
-        if (!in[t]) continue;
-        auto it = index.find(t);
-        if (it == index.end()) {
-          index[t] = low[t] = counter++;
-          stack.push_back(t);
-          on_stack[t] = true;
-          calls.push_back({t, g.begin(t)});
-        } else if (on_stack[t]) {
-          low[f.s] = std::min(low[f.s], it->second);
-        }
-        continue;
-      }
-      uint32_t s = f.s;
-      calls.pop_back();
-      if (!calls.empty()) low[calls.back().s] = std::min(low[calls.back().s], low[s]);
-      if (low[s] != index[s]) continue;
-      std::vector<uint32_t> comp;
-      uint32_t t;
-      do {
-        t = stack.back();
-        stack.pop_back();
-        on_stack[t] = false;
-        comp.push_back(t);
-      } while (t != s);
-      bool cyclic = comp.size() > 1;
-      for (const Edge* e = g.begin(s); !cyclic && e != g.end(s); ++e) cyclic = e->to == s;
-      if (cyclic) {
-        std::sort(comp.begin(), comp.end());
-        out.push_back(std::move(comp));
-      }
-    }
+  void visit(uint32_t s, uint32_t& counter) {
+    index_[s] = low_[s] = counter++;
+    touched_.push_back(s);
+    stack_.push_back(s);
+    on_stack_[s] = 1;
+    calls_.push_back({s, g_.begin(s)});
   }
-  return out;
-}
+
+  const Graph& g_;
+  std::vector<uint32_t> index_, low_;
+  std::vector<uint8_t> on_stack_;
+  std::vector<uint32_t> stack_, touched_;
+  std::vector<Frame> calls_;
+};
 
 // The fair components inside the states with in[s] (Emerson-Lei): each contains a fair cycle
 // through every one of its states, and every fair cycle of the region lies inside one of them.
 std::vector<std::vector<uint32_t>> fair_components(const Graph& g, const std::vector<uint8_t>& in,
                                                    const std::vector<uint32_t>& states) {
   std::vector<std::vector<uint32_t>> fair;
-  std::vector<std::vector<uint32_t>> work = components(g, in, states);
+  Components components(g);
+  std::vector<std::vector<uint32_t>> work = components(in, states);
   std::vector<uint8_t> member(g.size(), 0);
   while (!work.empty()) {
     std::vector<uint32_t> c = std::move(work.back());
@@ -351,7 +365,7 @@ std::vector<std::vector<uint32_t>> fair_components(const Graph& g, const std::ve
           keep.push_back(s);
         }
       }
-      for (auto& sub : components(g, member, keep)) work.push_back(std::move(sub));
+      for (auto& sub : components(member, keep)) work.push_back(std::move(sub));
     } else if (!unfair) {
       fair.push_back(c);
     }
