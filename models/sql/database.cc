@@ -394,6 +394,17 @@ Result run_insert(DbState& db, const Schema& schema, const Statement& st, const 
     Cursor& cur = db.cursors[static_cast<size_t>(ctx.txn)];
     if (!resuming) cur.key_wait = -1;
     if (cur.key_wait >= 0) return waiting({cur.key_wait}, Outcome::blocked);
+    if (!db.ssi.empty()) {
+      // SERIALIZABLE: the key check reads "primary key = k" (§4.7).
+      boost::container::small_vector<const Row*, 2> matched;
+      for (const RowRecord& r : table.rows)
+        if (const Row* v = visible(r, ctx.txn, false);
+            v != nullptr && same_key(ts, *v, row, ctx.pool))
+          matched.push_back(v);
+      if (std::string f = ssi_read(db, schema, st, ctx, {matched.data(), matched.size()});
+          !f.empty())
+        return ssi_failure(std::move(f));
+    }
     std::vector<int> writers;
     switch (find_key(table, ts, row, ctx.txn, {}, ctx.pool, writers)) {
       case KeyState::exists: {

@@ -65,7 +65,6 @@ bool satisfies(const Schema& schema, const SsiRead& read, const Row& row, const 
   if (read.stmt < 0) return true;
   if (static_cast<size_t>(read.stmt) >= schema.statements.size()) return true;
   const Statement& st = *schema.statements[static_cast<size_t>(read.stmt)];
-  if (!st.where) return true;
   Context ctx;
   ctx.pool = pool;
   if (!read.params.empty()) {
@@ -73,6 +72,19 @@ bool satisfies(const Schema& schema, const SsiRead& read, const Row& row, const 
     ctx.now = read.params.back();
   }
   Evaluator ev(ctx);
+  if (st.kind == StatementKind::insert) {
+    // An INSERT reads "primary key = the key it inserts".
+    const TableSchema& ts = schema.tables[static_cast<size_t>(read.table)];
+    for (int k : ts.primary_key) {
+      const auto c = static_cast<size_t>(k);
+      Value v;
+      if (c >= st.values.size() || c >= row.size() || !ev.eval(st.values[c], nullptr, v))
+        return true;
+      if (compare_values(v, row[c], pool) != 0) return false;
+    }
+    return true;
+  }
+  if (!st.where) return true;
   bool keep = false;
   if (!ev.condition(*st.where, &row, keep)) return true;
   return keep;
@@ -290,7 +302,8 @@ std::string ssi_read(DbState& db, const Schema& schema, const Statement& st, con
   SsiRead read;
   read.table = st.table;
   std::vector<Row> seen;
-  if (schema.ssi_table && !(key_lookup(ts, st) && !matched.empty())) {
+  const bool key = st.kind == StatementKind::insert || key_lookup(ts, st);
+  if (schema.ssi_table && !(key && !matched.empty())) {
     // The whole table: every version the snapshot sees.
     for (const RowRecord& r : db.tables[static_cast<size_t>(st.table)].rows)
       if (const Row* v = visible(r, ctx.txn, false)) seen.push_back(*v);
