@@ -394,8 +394,12 @@ Result run_insert(DbState& db, const Schema& schema, const Statement& st, const 
     Cursor& cur = db.cursors[static_cast<size_t>(ctx.txn)];
     if (!resuming) cur.key_wait = -1;
     if (cur.key_wait >= 0) return waiting({cur.key_wait}, Outcome::blocked);
-    if (!db.ssi.empty()) {
-      // SERIALIZABLE: the key check reads "primary key = k" (§4.7).
+    if (!db.ssi.empty() && schema.ssi_table) {
+      // SERIALIZABLE with `ssi granularity table`: the key check reads the table, as PostgreSQL's
+      // unique check conflicts on the index page it inserts into. At row granularity it reads
+      // nothing: PostgreSQL's INSERT takes no SIREAD lock (a correction to §4.7, which had it read
+      // "primary key = k": the server lets an INSERT that waited for an UPDATE of its key fail
+      // with unique_violation, where that read made it serialization_failure; long run seed 21).
       boost::container::small_vector<const Row*, 2> matched;
       for (const RowRecord& r : table.rows)
         if (const Row* v = visible(r, ctx.txn, false);

@@ -296,16 +296,25 @@ std::string ssi_read(DbState& db, const Schema& schema, const Statement& st, con
                      std::span<const Row* const> matched) {
   const int self = ssi_record(db, ctx.txn);
   if (self < 0) return "";
-  if (db.ssi[static_cast<size_t>(self)].doomed && !matched.empty())
-    return failure("pivot, during conflict out checking");
   const TableSchema& ts = schema.tables[static_cast<size_t>(st.table)];
+  const bool key = st.kind == StatementKind::insert || key_lookup(ts, st);
+  const TableState& table = db.tables[static_cast<size_t>(st.table)];
+  if (db.ssi[static_cast<size_t>(self)].doomed) {
+    // A doomed transaction fails at the next row it touches (CheckForSerializableConflictOut):
+    // a key lookup touches the row it finds, any other statement scans the table's rows.
+    const bool touches =
+        key ? !matched.empty()
+            : std::any_of(table.rows.begin(), table.rows.end(), [&](const RowRecord& r) {
+                return visible(r, ctx.txn, false) != nullptr;
+              });
+    if (touches) return failure("pivot, during conflict out checking");
+  }
   SsiRead read;
   read.table = st.table;
   std::vector<Row> seen;
-  const bool key = st.kind == StatementKind::insert || key_lookup(ts, st);
   if (schema.ssi_table && !(key && !matched.empty())) {
     // The whole table: every version the snapshot sees.
-    for (const RowRecord& r : db.tables[static_cast<size_t>(st.table)].rows)
+    for (const RowRecord& r : table.rows)
       if (const Row* v = visible(r, ctx.txn, false)) seen.push_back(*v);
   } else {
     if (st.id < 0) return "";  // not registered in the schema (a hand-built statement)

@@ -78,7 +78,11 @@ std::string GenSpec::render() const {
   out += ";\n";
   if (second_table) out += "  insert into acct values (1, 100), (2, 200);\n";
   out += "  detect deadlocks;\n";
-  if (default_repeatable_read) out += "  isolation repeatable read;\n";
+  if (default_serializable)
+    out += "  isolation serializable;\n";
+  else if (default_repeatable_read)
+    out += "  isolation repeatable read;\n";
+  if (ssi_table) out += "  ssi granularity table;\n";
   out += "}\n";
   for (size_t p = 0; p < procs.size(); ++p) {
     out += fmt::format("process t{} {{\n  var x = 0;\n", p + 1);
@@ -120,6 +124,20 @@ GenSpec random_spec(std::mt19937& rng) {
       for (auto& proc : g.procs)
         if (!proc.empty() && is_begin(proc[0]) && pick(levels, 2) == 0)
           proc[0] = "BEGIN ISOLATION LEVEL REPEATABLE READ;";
+      break;
+    default:
+      break;
+  }
+  // SERIALIZABLE, drawn after the levels above: a quarter of the specs make it the default,
+  // another quarter run some transaction blocks at it.
+  switch (pick(levels, 4)) {
+    case 0:
+      g.default_serializable = true;
+      break;
+    case 1:
+      for (auto& proc : g.procs)
+        if (!proc.empty() && is_begin(proc[0]) && pick(levels, 2) == 0)
+          proc[0] = "BEGIN ISOLATION LEVEL SERIALIZABLE;";
       break;
     default:
       break;
@@ -195,6 +213,11 @@ Case shrink(Case c, const std::function<bool(const Case&)>& diverges) {
     if (c.spec.default_repeatable_read) {
       Case d = c;
       d.spec.default_repeatable_read = false;
+      candidates.push_back(std::move(d));
+    }
+    if (c.spec.default_serializable) {
+      Case d = c;
+      d.spec.default_serializable = false;
       candidates.push_back(std::move(d));
     }
     for (const Case& d : candidates) {

@@ -21,6 +21,8 @@ struct GenSpec {
   std::vector<std::vector<std::string>> procs;  // statements per process (BEGIN included)
   int crash = -1;                               // a process that may crash (at most once), or -1
   bool default_repeatable_read = false;         // `isolation repeatable read;` (issue 13)
+  bool default_serializable = false;            // `isolation serializable;`
+  bool ssi_table = false;                       // `ssi granularity table;`
   std::string render() const;
 };
 
