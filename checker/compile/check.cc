@@ -149,7 +149,7 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
   // Liveness: the whole graph again, without reductions and on one thread (liveness.h).
   std::unique_ptr<SpecModel> plain;
   std::optional<engine::LivenessResult> lr;
-  if (liveness && engine::has_liveness(model)) {
+  if (liveness && sr.complete && engine::has_liveness(model)) {
     std::vector<std::string> ignored;
     plain = std::make_unique<SpecModel>(*compiled, init, false, ignored, false);
     if (options.symmetry || options.por)

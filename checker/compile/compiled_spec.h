@@ -99,6 +99,9 @@ class CompiledSpec {
   std::vector<std::vector<std::vector<Value>>> initial_rows;  // per table
   bool has_clock = false;
   int64_t clock_max = 0;
+  // `clock relative;` (§8.2): the stored clock stays 0 and a tick moves every deadline and
+  // wake-up one closer instead, so time can pass for ever in a finite state space.
+  bool clock_relative = false;
   std::vector<Fault> faults;
   int64_t total_fault_budget = -1;  // -1: none
   bool has_asserts = false;

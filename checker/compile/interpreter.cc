@@ -825,8 +825,31 @@ void Interpreter::assign(Frame& f, const ast::Ref& ref, const Value& v) const {
 // Environment events
 
 void Interpreter::tick(State& s) const {
+  if (spec_.clock_relative) {
+    // The clock stays 0: every deadline and wake-up comes one tick closer (§8.2).
+    for (auto& n : s.nodes) {
+      for (auto& e : n.entries)
+        if (e.deadline > 0) --e.deadline;
+      redis::expire(n, s.clock);
+    }
+    for (auto& p : s.procs)
+      if (p.wake > 0) --p.wake;
+    return;
+  }
   ++s.clock;
   for (auto& n : s.nodes) redis::expire(n, s.clock);
+}
+
+bool Interpreter::tick_enabled(const State& s) const {
+  if (!spec_.has_clock) return false;
+  if (!spec_.clock_relative) return s.clock < spec_.clock_max;
+  // Only where it changes something: a pending expiry or a sleep.
+  for (const auto& n : s.nodes)
+    for (const auto& e : n.entries)
+      if (e.deadline >= 0) return true;
+  for (const auto& p : s.procs)
+    if (p.status == ProcStatus::running && p.wake > 0) return true;
+  return false;
 }
 
 void Interpreter::crash(State& s, int p, bool restart, ModelError& error, bool& failed) const {

@@ -93,6 +93,9 @@ class Interpreter {
   StepOutcome probe(const State& s, int p) const;
   // The clock's tick (the caller checks clock < max).
   void tick(State& s) const;
+  // Whether a tick can run in s: below the clock's max, or with `clock relative` where it
+  // changes something (a key due to expire, a process asleep).
+  bool tick_enabled(const State& s) const;
   // Crashes process p (rolling back its transaction), restarting it when `restart`.
   void crash(State& s, int p, bool restart, ModelError& error, bool& failed) const;
   // A Redis node comes back empty.

@@ -136,8 +136,13 @@ std::string fairness_line(const SpecModel& model, const trace::StateSnapshot& in
     std::vector<int> ticks;
     for (int k = pr.loop_to; k < n; ++k)
       if (pr.trace[static_cast<size_t>(k)].kind == trace::StepKind::tick) ticks.push_back(k + 1);
-    parts.push_back(ticks.empty() ? fmt::format("the clock is at its max ({})", spec.clock_max)
-                                  : fmt::format("the clock ticks at {}", step_list(ticks)));
+    if (!ticks.empty()) {
+      parts.push_back(fmt::format("the clock ticks at {}", step_list(ticks)));
+    } else if (spec.clock_relative) {
+      parts.push_back("no tick can run (nothing is due)");
+    } else {
+      parts.push_back(fmt::format("the clock is at its max ({})", spec.clock_max));
+    }
   }
   bool faults = false;
   for (const auto& st : pr.trace) faults = faults || st.kind == trace::StepKind::fault;

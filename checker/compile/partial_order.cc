@@ -585,7 +585,8 @@ bool PartialOrder::candidate(const State& s, int p) const {
   const Footprint& fp = info.step[pc];
 
   // The environment: ticks, faults, the deadlock detector.
-  if (spec_.has_clock && s.clock < spec_.clock_max && fp.conflicts(tick_)) return false;
+  if (spec_.has_clock && (spec_.clock_relative || s.clock < spec_.clock_max) && fp.conflicts(tick_))
+    return false;
   std::vector<bool> restarts(spec_.groups.size(), false);
   for (size_t fi = 0; fi < spec_.faults.size(); ++fi) {
     if (!budget_left(s, fi)) continue;

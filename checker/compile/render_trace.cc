@@ -32,6 +32,7 @@ State render_trace(const SpecModel& model, const State& initial, const engine::C
   if (renaming) model.symmetry().canonicalize(canon, &tau);
   trace::StateSnapshot prev = snapshot(model, cur);
   auto keys = primary_keys(model.spec());
+  AbsoluteTime time(model.spec());
   for (size_t i = 0; i < cx.choices.size(); ++i) {
     Event ev;
     trace::TraceStep step;
@@ -61,6 +62,7 @@ State render_trace(const SpecModel& model, const State& initial, const engine::C
     step.text = ev.text;
     step.result = ev.result;
     step.after = snapshot(model, ev.after);
+    time.after_step(ev.kind, step.result, step.after);
     step.changes = diff(prev, step.after, keys);
     if (ev.failed) final_error = ev.error;
     prev = step.after;
@@ -69,6 +71,17 @@ State render_trace(const SpecModel& model, const State& initial, const engine::C
   }
   out.has_trace = true;
   return cur;
+}
+
+void AbsoluteTime::after_step(trace::StepKind kind, std::string& result,
+                              trace::StateSnapshot& after) {
+  if (!relative_) return;
+  if (kind == trace::StepKind::tick) result = fmt::format("now = {}", ++now_);
+  if (result == "woke at 0") result = fmt::format("woke at {}", now_);
+  after.clock = now_;
+  for (auto& node : after.redis)
+    for (auto& k : node.keys)
+      if (!k.expires_at.empty()) k.expires_at = std::to_string(std::stoll(k.expires_at) + now_);
 }
 
 }  // namespace lockcheck::compile

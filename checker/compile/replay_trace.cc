@@ -6,6 +6,7 @@
 
 #include "checker/compile/compiled_spec.h"
 #include "checker/compile/liveness_report.h"
+#include "checker/compile/render_trace.h"
 #include "checker/compile/snapshot.h"
 #include "checker/front/front_end.h"
 
@@ -323,6 +324,7 @@ ReplayResult replay_trace(const std::string& path, const std::string& source,
   Event last_event;
   bool any = false;
   std::vector<State> states{cur};
+  AbsoluteTime time(*compiled);
   for (size_t i = 0; i < steps.size(); ++i) {
     const RecordedStep& recorded = steps[i];
     int number = recorded.step > 0 ? recorded.step : static_cast<int>(i + 1);
@@ -347,6 +349,7 @@ ReplayResult replay_trace(const std::string& path, const std::string& source,
     step.text = ev.text;
     step.result = ev.result;
     step.after = snapshot(model, ev.after);
+    time.after_step(ev.kind, step.result, step.after);
     step.changes = diff(prev, step.after, keys);
     prev = step.after;
     out.steps.push_back(std::move(step));

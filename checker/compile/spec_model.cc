@@ -230,7 +230,7 @@ void SpecModel::successors(std::string_view bytes, engine::SuccessorSink& sink) 
     }
   }
   // The clock.
-  if (spec_.has_clock && s.clock < spec_.clock_max) {
+  if (interp_.tick_enabled(s)) {
     State& next = scratch.copy_of(s);
     interp_.tick(next);
     sink.state(make_choice(kTick, 0, 0), false, store(next));
@@ -347,7 +347,7 @@ bool SpecModel::apply(const State& s, engine::Choice c, Event& out) const {
       return true;
     }
     case kTick:
-      if (!spec_.has_clock || s.clock >= spec_.clock_max) return false;
+      if (!interp_.tick_enabled(s)) return false;
       interp_.tick(out.after);
       out.actor = "clock";
       out.kind = trace::StepKind::tick;
@@ -507,13 +507,13 @@ void SpecModel::liveness(std::string_view bytes, engine::PropertyId p, uint32_t 
 }
 
 bool SpecModel::horizon_pending(std::string_view bytes) const {
-  if (!spec_.has_clock) return false;
+  if (!spec_.has_clock || spec_.clock_relative) return false;  // no horizon
   State s = decode(bytes);
   return !horizon_pending_text(s).empty();
 }
 
 std::string SpecModel::horizon_pending_text(const State& s) const {
-  if (!spec_.has_clock || s.clock < spec_.clock_max) return "";
+  if (!spec_.has_clock || spec_.clock_relative || s.clock < spec_.clock_max) return "";
   for (size_t n = 0; n < s.nodes.size(); ++n)
     for (const auto& e : s.nodes[n].entries)
       if (e.deadline >= 0)
@@ -616,7 +616,7 @@ std::string SpecModel::deadlock_explanation(const State& s) const {
   // and a stuck state takes no step and no tick being possible.
   bool surely_enabled = false;
   int candidates = may_wait_on_rows(s, surely_enabled);
-  bool tick = spec_.has_clock && s.clock < spec_.clock_max;
+  bool tick = interp_.tick_enabled(s);
   if (candidates < 2 && (surely_enabled || tick)) return "";
   std::vector<Probe> probes = probe(s);
   const int n = static_cast<int>(s.procs.size());
@@ -651,8 +651,8 @@ std::string SpecModel::deadlock_explanation(const State& s) const {
     any_sleeping = any_sleeping || pr.blocked_on == BlockReason::sleep;
   }
   if (any_enabled || !any_stuck) return "";
-  if (spec_.has_clock && s.clock < spec_.clock_max) return "";  // a tick can run
-  if (spec_.has_clock && any_sleeping) return "";               // the time horizon
+  if (interp_.tick_enabled(s)) return "";          // a tick can run
+  if (spec_.has_clock && any_sleeping) return "";  // the time horizon
   std::string out = "no step can run: ";
   bool first = true;
   for (size_t p = 0; p < probes.size(); ++p) {

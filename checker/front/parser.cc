@@ -370,9 +370,8 @@ void Parser::parse_top(ast::Spec& spec) {
     ast::ClockDecl c;
     c.loc = kw.loc;
     if (at_word("relative")) {
-      Token r = take();
+      take();
       c.relative = true;
-      error(r.loc, "clock relative is not supported yet");
     } else {
       if (!expect_word("max", "after 'clock'")) return sync_top_level();
       take();
