@@ -103,7 +103,7 @@ void encode_ssi(BitWriter& w, const std::vector<SsiTxn>& ssi, const Schema& sche
     w.var(t.reads.size());
     for (const SsiRead& rd : t.reads) {
       w.var(static_cast<uint64_t>(rd.table));
-      w.var(static_cast<uint64_t>(rd.stmt + 1));
+      w.var(static_cast<uint64_t>(rd.stmt + 2));
       encode_values(w, rd.params, pid_bits);
     }
     w.var(t.seen.size());
@@ -140,7 +140,7 @@ std::vector<SsiTxn> decode_ssi(BitReader& r, const Schema& schema, int pid_bits)
     t.reads.resize(count(1 << 16));
     for (SsiRead& rd : t.reads) {
       rd.table = static_cast<int>(r.var());
-      rd.stmt = static_cast<int>(r.var()) - 1;
+      rd.stmt = static_cast<int>(r.var()) - 2;
       rd.params = decode_values(r, pid_bits);
     }
     t.seen.resize(count(1 << 16));

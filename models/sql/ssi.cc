@@ -90,6 +90,16 @@ bool satisfies(const Schema& schema, const SsiRead& read, const Row& row, const 
   return keep;
 }
 
+// Whether a write that ends `before` and creates `after` changes what `read` returns, by its
+// predicate. A page read (stmt -2, `ssi granularity table`) covers every INSERT into its table:
+// a key lookup's lock on the index page that new keys go to.
+bool covers(const Schema& schema, const SsiRead& read, const std::optional<Row>& before,
+            const std::optional<Row>& after, const StringPool* pool) {
+  if (!after) return false;
+  if (read.stmt == -2) return !before;
+  return satisfies(schema, read, *after, pool);
+}
+
 int compare_value_lists(const std::vector<Value>& a, const std::vector<Value>& b,
                         const StringPool* pool) {
   if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
@@ -309,7 +319,8 @@ std::string ssi_read(DbState& db, const Schema& schema, const Statement& st, con
               });
     if (touches) return failure("pivot, during conflict out checking");
   }
-  SsiRead read;
+  std::vector<SsiRead> reads(1);
+  SsiRead& read = reads[0];
   read.table = st.table;
   std::vector<Row> seen;
   if (schema.ssi_table && !(key && !matched.empty())) {
@@ -322,6 +333,12 @@ std::string ssi_read(DbState& db, const Schema& schema, const Statement& st, con
     read.params.assign(ctx.params.begin(), ctx.params.end());
     read.params.push_back(ctx.now);
     for (const Row* v : matched) seen.push_back(*v);
+    if (schema.ssi_table) {
+      SsiRead page;
+      page.table = st.table;
+      page.stmt = -2;
+      reads.push_back(std::move(page));
+    }
   }
   // Edges to the overlapping writers that already wrote: a version it saw ended, or a version it
   // cannot see that satisfies the predicate.
@@ -333,7 +350,8 @@ std::string ssi_read(DbState& db, const Schema& schema, const Statement& st, con
     for (const SsiWrite& wr : writer.writes) {
       if (wr.table != st.table) continue;
       if (wr.before && std::find(seen.begin(), seen.end(), *wr.before) != seen.end()) edge = true;
-      if (wr.after && satisfies(schema, read, *wr.after, ctx.pool)) edge = true;
+      for (const SsiRead& rd : reads)
+        edge = edge || covers(schema, rd, wr.before, wr.after, ctx.pool);
       if (edge) break;
     }
     if (edge && add_edge(db, self, static_cast<int>(w), self))
@@ -341,7 +359,7 @@ std::string ssi_read(DbState& db, const Schema& schema, const Statement& st, con
   }
   SsiTxn& me = db.ssi[static_cast<size_t>(self)];
   auto rl = [&](const SsiRead& a, const SsiRead& b) { return read_less(a, b, ctx.pool); };
-  insert_sorted(me.reads, std::move(read), rl);
+  for (SsiRead& rd : reads) insert_sorted(me.reads, std::move(rd), rl);
   auto sl = [&](const SsiSeen& a, const SsiSeen& b) { return seen_less(a, b, ctx.pool); };
   for (Row& row : seen) insert_sorted(me.seen, SsiSeen{st.table, std::move(row)}, sl);
   return "";
@@ -374,7 +392,7 @@ std::string ssi_write(DbState& db, const Schema& schema, int txn, int table,
                                     SsiSeen{table, *before}) != reader.seen.end();
     if (!edge && after)
       for (const SsiRead& read : reader.reads)
-        if (read.table == table && satisfies(schema, read, *after, pool)) {
+        if (read.table == table && covers(schema, read, before, after, pool)) {
           edge = true;
           break;
         }

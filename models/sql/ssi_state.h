@@ -18,7 +18,7 @@ namespace lockcheck::sql {
 // A read: a statement's WHERE over its table with the host values it ran with.
 struct SsiRead {
   int table = -1;
-  int stmt = -1;              // Statement::id; -1: the whole table (`ssi granularity table`)
+  int stmt = -1;  // Statement::id; -1: the whole table, -2: its INSERTs (`ssi granularity table`)
   std::vector<Value> params;  // the host values, then now()
   friend bool operator==(const SsiRead&, const SsiRead&) = default;
 };
