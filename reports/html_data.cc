@@ -77,6 +77,12 @@ json property_to_json(const trace::PropertyResult& p) {
           {"faults", p.faults},
           {"wait_for", std::move(wait_for)},
           {"server", server_to_json(p.server)},
+          {"witness",
+           [&] {
+             json w = json::array();
+             for (const auto& step : p.witness) w.push_back(step_to_json(step));
+             return w;
+           }()},
           {"trace_kind", p.trace_kind},
           {"loop_to", p.loop_to},
           {"fairness", p.fairness},

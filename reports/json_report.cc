@@ -51,6 +51,11 @@ Json property_json(const trace::PropertyResult& p) {
               {"as_expected", p.as_expected},
               {"text", p.text},
               {"explanation", p.explanation}};
+  if (!p.witness.empty()) {
+    Json steps = Json::array();
+    for (const trace::TraceStep& s : p.witness) steps.push_back(step_json(s));
+    out["witness"] = std::move(steps);
+  }
   const bool liveness = !p.trace_kind.empty();
   if ((p.status == trace::Status::violated || liveness) && p.has_trace) {
     out["faults"] = p.faults;

@@ -207,6 +207,11 @@ std::string property_details(const PropertyResult& p, bool complete, const TextO
     out += liveness_lines(p);
     return out + property_line(with_member(p), violation_message(p)) + server_lines(p.server);
   }
+  if (p.status == Status::holds && options.witnesses && !p.witness.empty()) {
+    return fmt::format("  witness of {} ({} step{}):\n", p.name, p.witness.size(),
+                       p.witness.size() == 1 ? "" : "s") +
+           render_trace(p.witness, {.width = options.width, .builtins = options.builtins});
+  }
   if (p.expected != Status::violated) return "";
   if (p.status == Status::holds) {
     return property_line(p, p.kind == PropertyKind::deadlock

@@ -25,7 +25,8 @@ struct TextOptions {
   // A terminal's columns: trace steps and long lines are fitted to them (text_trace.h). 0, for
   // pipes and files: every step on one line, whatever its length, so that grep finds it.
   size_t width = 0;
-  bool builtins = true;  // list the changes of found, row_count and sql_error in traces
+  bool builtins = true;    // list the changes of found, row_count and sql_error in traces
+  bool witnesses = false;  // print the witness of each reachable property that has one
 };
 
 // How one spec turned out, which decides the exit status of `lockcheck check`.

@@ -136,3 +136,38 @@ TEST(LivenessReport, TerminalTraceSaysWhoIsLeft) {
 
 }  // namespace
 }  // namespace lockcheck
+
+namespace lockcheck {
+namespace {
+
+// `reachable` witnesses (--witness, and always with --html): a shortest trace to a state where
+// the property holds, the same for any number of threads, in the text and JSON reports.
+TEST(Witness, ShortestTraceToAReachableState) {
+  const std::string path = "specs/booking/naive_autocommit.lcs";
+  compile::CheckOptions options;
+  options.witness = true;
+  trace::SpecResult one = compile::check_spec(path, read(path), options);
+  options.search.threads = 2;
+  trace::SpecResult two = compile::check_spec(path, read(path), options);
+  const trace::PropertyResult& p = property(one, "some_sale");
+  ASSERT_EQ(p.status, trace::Status::holds);
+  ASSERT_EQ(p.witness.size(), 2u);
+  EXPECT_EQ(p.witness[1].text, "UPDATE seats SET available = $a - 1 WHERE id = 123");
+  ASSERT_EQ(property(two, "some_sale").witness.size(), 2u);
+  EXPECT_EQ(property(two, "some_sale").witness[0].actor, p.witness[0].actor);
+  reports::TextOptions text;
+  text.show_time = false;
+  text.witnesses = true;
+  EXPECT_NE(
+      reports::text_report(one, text).find("  witness of some_sale (2 steps):\n  1  buyer[1]"),
+      std::string::npos);
+  auto json = nlohmann::json::parse(reports::json_report({one}, {}));
+  for (const auto& q : json["specs"][0]["properties"])
+    if (q["name"] == "some_sale") EXPECT_EQ(q["witness"].size(), 2u);
+  // Without the option, no second search and no witness.
+  trace::SpecResult plain = compile::check_spec(path, read(path), compile::CheckOptions{});
+  EXPECT_TRUE(property(plain, "some_sale").witness.empty());
+}
+
+}  // namespace
+}  // namespace lockcheck

@@ -43,6 +43,7 @@ struct CheckArgs {
   std::string html;
   bool no_symmetry = false;
   bool no_por = false;
+  bool witness = false;  // print a shortest trace to each reachable property that holds
   bool compress = false;
   bool quiet = false;
   bool no_lint = false;
@@ -131,6 +132,8 @@ compile::CheckOptions check_options(const CheckArgs& args, const Environment& en
   options.search.stop = env.stop;
   options.symmetry = !args.no_symmetry;
   options.por = !args.no_por;
+  // The HTML report always shows witnesses (spec-language.md §8).
+  options.witness = args.witness || !args.html.empty();
   options.search.compress_states = args.compress;
   return options;
 }
@@ -229,6 +232,7 @@ int run_check(const CheckArgs& args, std::ostream& out, std::ostream& err, const
       text.width = env.out_columns;
       // The result column says what found and row_count would: a terminal leaves them out.
       text.builtins = env.out_columns == 0 || args.verbose;
+      text.witnesses = args.witness;
       text.details =
           !several || args.verbose || reports::outcome(result) != reports::Outcome::as_expected;
       out << reports::text_report(result, text) << std::flush;
@@ -324,6 +328,8 @@ void add_check_command(CLI::App& app, CheckArgs& args) {
       ->type_name("PATH");
   check->add_flag("--no-symmetry", args.no_symmetry, "Turn symmetry reduction off");
   check->add_flag("--no-por", args.no_por, "Turn partial-order reduction off");
+  check->add_flag("--witness", args.witness,
+                  "Print a shortest trace to a state where each reachable property holds");
   check->add_flag("--compress", args.compress,
                   "Store states tree-compressed: a fraction of the memory, same results");
   check->add_flag("--quiet", args.quiet, "Draw no progress line");

@@ -54,6 +54,33 @@ void set_errors(trace::SpecResult& r, const Diagnostics& diags, const std::strin
   }
 }
 
+// The model with each `reachable` property turned into an invariant violated where it holds, so
+// that the search's shortest counterexample to it is a shortest witness (same tie-breaks, same
+// trace for any number of threads).
+class WitnessModel final : public engine::Model {
+ public:
+  explicit WitnessModel(const engine::Model& inner) : inner_(inner) {
+    for (const auto& p : inner.properties())
+      properties_.push_back({p.name, p.kind == engine::PropertyKind::reachable
+                                         ? engine::PropertyKind::invariant
+                                         : engine::PropertyKind::reachable});
+  }
+  std::string initial() const override { return inner_.initial(); }
+  void successors(std::string_view s, engine::SuccessorSink& sink) const override {
+    inner_.successors(s, sink);
+  }
+  const std::vector<engine::PropertyInfo>& properties() const override { return properties_; }
+  void evaluate(std::string_view s, engine::StateReport& out) const override {
+    engine::StateReport inner;
+    inner_.evaluate(s, inner);
+    out.violated = std::move(inner.satisfied);  // only the reachable ones are kept
+  }
+
+ private:
+  const engine::Model& inner_;
+  std::vector<engine::PropertyInfo> properties_;
+};
+
 // Searches a model; `spent` is the time already used by an earlier search of the same spec.
 using Searcher = std::function<engine::SearchResult(const engine::Model&, double spent)>;
 // Runs the liveness pass on a plain model (null: liveness properties stay unknown).
@@ -146,6 +173,15 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
     sr = search(*model_ptr, spent);
   }
   const SpecModel& model = *model_ptr;
+  // Witnesses of the reachable properties that hold: a search of their own, on a model without
+  // partial-order reduction (its traces need not be shortest).
+  std::unique_ptr<SpecModel> witness_model;
+  engine::SearchResult witnesses;
+  if (options.witness && sr.complete) {
+    std::vector<std::string> ignored;
+    witness_model = std::make_unique<SpecModel>(*compiled, init, symmetry, ignored, false);
+    witnesses = search(WitnessModel(*witness_model), sr.seconds);
+  }
   // Liveness: the whole graph again, without reductions and on one thread (liveness.h).
   std::unique_ptr<SpecModel> plain;
   std::optional<engine::LivenessResult> lr;
@@ -216,6 +252,12 @@ trace::SpecResult run_spec(const std::string& path, const std::string& source,
                   : sr.complete ? trace::Status::violated
                                 : trace::Status::unknown;
       if (pr.status == trace::Status::violated) pr.explanation = "no reachable state satisfies it";
+      if (reached && witness_model && p < witnesses.violations.size() && witnesses.violations[p]) {
+        trace::PropertyResult w;
+        ModelError ignored;
+        render_trace(*witness_model, init, *witnesses.violations[p], w, ignored);
+        pr.witness = std::move(w.trace);
+      }
     } else if (violated) {
       pr.status = trace::Status::violated;
       const engine::Counterexample& cx = *sr.violations[p];

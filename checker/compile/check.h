@@ -21,6 +21,9 @@ struct CheckOptions {
   engine::SearchOptions search;
   bool symmetry = true;  // --no-symmetry turns it off
   bool por = true;       // --no-por turns it off
+  // A shortest trace to a state where each `reachable` property holds (--witness, and always
+  // for the HTML report): a second search, without partial-order reduction.
+  bool witness = false;
 };
 
 // Checks the spec in `source` (read from `path`). Spec errors do not throw: they come back as

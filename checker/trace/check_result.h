@@ -145,6 +145,7 @@ struct PropertyResult {
   // Liveness counterexamples: "lasso" (the steps after loop_to repeat for ever: the state after
   // the last step is the state after step loop_to, 0 the initial state) or "terminal" (nothing
   // fair can step after the last one); "" for the other properties.
+  std::vector<TraceStep> witness;  // reachable, holds, with --witness: a shortest trace to it
   std::string trace_kind;
   int loop_to = 0;
   std::string fairness;                      // why the cycle counts: "fair: worker[1] steps at 3"

@@ -1414,6 +1414,19 @@ function main() {
   d.properties.forEach((p, i) => {
     if (traceIds[i]) root.append(renderTrace(d, p, traceIds[i], i, share(0.62), share(0.75)));
   });
+  // Reachable properties that hold: a shortest trace to a state where each does (a witness),
+  // after every counterexample, as sections of their own class (not '.trace').
+  d.properties.forEach((p, i) => {
+    if (p.status !== 'holds' || !p.witness || !p.witness.length) return;
+    const w = Object.assign({}, p, {
+      trace: p.witness, status: 'reached', expected: 'violated', as_expected: true,
+      explanation: 'a witness: a shortest trace to a state where it holds', server: null,
+      wait_for: [], trace_kind: '', faults: 0
+    });
+    const section = renderTrace(d, w, 'witness-' + i, i, share(0.62), share(0.75));
+    section.classList.replace('trace', 'witness');
+    root.append(section);
+  });
   for (const t of traces) selectStep(t, t.trace.length, {});
   activeTrace = traces[0] || null;
   document.addEventListener('keydown', onKey);
