@@ -187,6 +187,8 @@ void Symmetry::permute(State& s, const std::vector<int>& from) {
           for (auto& v : *r.committed) v = rename(v, newpos);
         if (r.pending)
           for (auto& v : *r.pending) v = rename(v, newpos);
+        for (auto& d : r.dead)
+          for (auto& v : d) v = rename(v, newpos);
         r.writer = rename_slot(r.writer);
         r.exclusive = rename_slot(r.exclusive);
         for (auto& h : r.shared) h = rename_slot(h);

@@ -664,9 +664,8 @@ TEST(ParserErrors, TableMistakes) {
             "t.lcs:3:46: error: unknown column 'z' in table 'u'\n"
             "    table u (a int, order int, primary key (a, z));\n"
             "                                               ^\n"
-            "t.lcs:4:3: error: expected 'table', 'insert', 'detect deadlocks' or 'isolation' in a "
-            "database, "
-            "found 'create'\n"
+            "t.lcs:4:3: error: expected 'table', 'insert', 'detect deadlocks', 'isolation' or "
+            "'ssi granularity' in a database, found 'create'\n"
             "    create table v (a int);\n"
             "    ^\n");
 }

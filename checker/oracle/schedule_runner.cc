@@ -61,6 +61,7 @@ class Runner {
     return sql::render_statement(spec_.schema, *in.stmt, o);
   }
   bool ready(int p) const;
+  bool quiet_contents(std::string& error);
   std::string victim_kind(const compile::State& s, const std::vector<Obs>& obs) const;
   bool diverge(ScheduleOutcome& out, std::string model, std::string server,
                std::string kind = "") const {
@@ -85,6 +86,9 @@ class Runner {
   std::vector<bool> was_in_txn_;  // per connection, when its statement was sent
   std::vector<bool> closed_;      // per process: its connection was closed (done or crashed)
   std::vector<bool> finished_seen_;
+  // The server's committed rows per table after an action that left nothing in flight (else
+  // empty): explanations must reach them.
+  std::vector<std::string> quiet_rows_;
 };
 
 std::optional<Interaction> Runner::next_statement(
@@ -194,6 +198,11 @@ std::vector<int> Runner::queue_heads(const std::vector<Obs>& obs, int c) const {
 }
 
 bool Runner::terminal(const compile::State& s, const std::vector<Obs>& obs) const {
+  // Nothing in flight on the server: the committed rows must be the server's too, so that two
+  // wake-ups explained in an order the server did not take are told apart here, not at the end.
+  if (!quiet_rows_.empty())
+    for (size_t t = 0; t < quiet_rows_.size(); ++t)
+      if (committed_rows_text(s, t, spec_) != quiet_rows_[t]) return false;
   for (int c = 0; c < 2 * n_; ++c) {
     const Obs& o = obs[static_cast<size_t>(c)];
     if ((o.kind == Obs::Kind::replied || o.kind == Obs::Kind::finished) && !o.consumed)
@@ -342,6 +351,18 @@ std::string Runner::victim_kind(const compile::State& s, const std::vector<Obs>&
   return "";
 }
 
+bool Runner::quiet_contents(std::string& error) {
+  quiet_rows_.clear();
+  for (int c = 0; c < 2 * n_; ++c)
+    if (!pg_->in_flight_sql(c).empty()) return true;
+  for (const sql::TableSchema& ts : spec_.schema.tables) {
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    if (!pg_->contents(ts, rows, error)) return false;
+    quiet_rows_.push_back(server_rows_text(rows));
+  }
+  return true;
+}
+
 bool Runner::ready(int p) const {
   return cur_.procs[static_cast<size_t>(p)].status == compile::ProcStatus::running &&
          !closed_[static_cast<size_t>(p)] && pg_->in_flight_sql(p).empty() &&
@@ -372,6 +393,10 @@ bool Runner::close_finished(ScheduleOutcome& out) {
       return false;
     }
     std::vector<Obs> obs = observe();
+    if (!quiet_contents(error)) {
+      out.error = error;
+      return false;
+    }
     compile::State next;
     if (!explain(cur_, obs, pending_, 2 * n_ + 2, next))
       return diverge(out, "nothing happens", obs_text(obs), victim_kind(cur_, obs));
@@ -434,6 +459,10 @@ bool Runner::act(const ScheduleAction& a, ScheduleOutcome& out) {
     return false;
   }
   std::vector<Obs> obs = observe();
+  if (!quiet_contents(error)) {
+    out.error = error;
+    return false;
+  }
   line += "   → " + obs_text(obs);
   out.transcript.push_back(line);
   compile::State start = cur_;

@@ -17,6 +17,18 @@ namespace {
 
 bool returns_rows(const Statement& st) { return !st.items.empty(); }
 
+// txn ends its own uncommitted version of `r` (deletes it, or gives it the key of `next`): the
+// version's key stays taken until txn ends (RowRecord::dead).
+void end_own_version(RowRecord& r, int txn, const TableSchema& ts, const Row* next,
+                     const StringPool* pool) {
+  if (r.writer != txn || !r.pending || ts.primary_key.empty()) return;
+  if (next != nullptr && same_key(ts, *r.pending, *next, pool)) return;
+  if (r.committed && same_key(ts, *r.pending, *r.committed, pool)) return;
+  for (const Row& d : r.dead)
+    if (same_key(ts, d, *r.pending, pool)) return;
+  r.dead.push_back(*r.pending);
+}
+
 Result ssi_failure(std::string detail) {
   Result res = sql_error("serialization_failure");
   res.detail = std::move(detail);
@@ -266,6 +278,7 @@ Result visit_targets(DbState& db, const Schema& schema, const Statement& st, con
             if (std::string f = ssi_write(db, schema, txn, st.table, *latest, row, ctx.pool);
                 !f.empty())
               return ssi_failure(std::move(f));
+            end_own_version(r, txn, ts, &row, ctx.pool);
             r.pending = std::move(row);
             r.writer = txn;
             lock_row(r, txn, LockNeed::exclusive);
@@ -278,6 +291,7 @@ Result visit_targets(DbState& db, const Schema& schema, const Statement& st, con
         if (std::string f = ssi_write(db, schema, txn, st.table, *latest, row, ctx.pool);
             !f.empty())
           return ssi_failure(std::move(f));
+        end_own_version(r, txn, ts, &row, ctx.pool);
         r.pending = std::move(row);
         r.writer = txn;
         lock_row(r, txn, LockNeed::exclusive);
@@ -289,6 +303,7 @@ Result visit_targets(DbState& db, const Schema& schema, const Statement& st, con
         if (std::string f = ssi_write(db, schema, txn, st.table, *latest, std::nullopt, ctx.pool);
             !f.empty())
           return ssi_failure(std::move(f));
+        end_own_version(r, txn, ts, nullptr, ctx.pool);
         r.pending.reset();
         r.writer = txn;
         lock_row(r, txn, LockNeed::exclusive);

@@ -75,6 +75,9 @@ struct RowRecord {
   std::vector<OldVersion> old;
   // Statements waiting for this row's lock, first come first (kept with DbState::queues only).
   std::vector<Waiter> queue;
+  // Versions the writer created and then ended itself (deleted, or moved to another key): their
+  // keys stay in PostgreSQL's unique index until the writer ends, so others' key checks wait.
+  std::vector<Row> dead;
 
   friend bool operator==(const RowRecord&, const RowRecord&) = default;
 };

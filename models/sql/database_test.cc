@@ -301,13 +301,23 @@ TEST_F(SqlTest, RollbackDiscardsWritesAndDropsUncommittedInserts) {
   EXPECT_EQ(Ok(1, Select(kSeats, {1}, Eq(0, 2))), (std::vector<Row>{R({I(5)})}));
 }
 
-TEST_F(SqlTest, DeletingOwnInsertRemovesTheSlot) {
+TEST_F(SqlTest, DeletingOwnInsertKeepsItsKeyUntilTheTransactionEnds) {
   begin(db_, 0);
   Ok(0, Insert(kSeats, {Int(3), Int(1), Int(0)}));
   EXPECT_EQ(Run(0, Delete(kSeats, Eq(0, 3))).row_count, 1);
-  EXPECT_EQ(db_.tables[kSeats].rows.size(), 2u);
-  Ok(0, Commit());
+  ASSERT_EQ(db_.tables[kSeats].rows.size(), 3u) << "the deleted version's key stays taken";
   EXPECT_EQ(Ok(1, Select(kSeats, {0})).size(), 2u);
+  // PostgreSQL's unique index still holds key 3 for transaction 0: another INSERT waits for it.
+  Result w = Run(1, Insert(kSeats, {Int(3), Int(2), Int(0)}));
+  EXPECT_EQ(w.outcome, Outcome::waiting);
+  EXPECT_EQ(w.waits_for, std::vector<int>{0});
+  Ok(0, Insert(kSeats, {Int(3), Int(5), Int(0)}));  // its own key again: no conflict
+  Ok(0, Delete(kSeats, Eq(0, 3)));
+  Ok(0, Commit());
+  EXPECT_EQ(Resume(1, Insert(kSeats, {Int(3), Int(2), Int(0)})).outcome, Outcome::ok);
+  DbState copy = db_;
+  copy.canonicalize(pool_);
+  EXPECT_EQ(copy.tables[kSeats].rows.size(), 3u) << "the dead slots are gone with their writer";
 }
 
 TEST_F(SqlTest, CommitAndRollbackOutsideATransactionDoNothing) {

@@ -21,6 +21,9 @@ int compare_records(const RowRecord& a, const RowRecord& b, const StringPool* po
   if (a.shared != b.shared) return a.shared < b.shared ? -1 : 1;
   if (a.marks != b.marks) return a.marks < b.marks ? -1 : 1;
   if (a.queue != b.queue) return a.queue < b.queue ? -1 : 1;
+  if (a.dead.size() != b.dead.size()) return a.dead.size() < b.dead.size() ? -1 : 1;
+  for (size_t k = 0; k < a.dead.size(); ++k)
+    if (int c = compare_rows(a.dead[k], b.dead[k], pool); c != 0) return c;
   if (a.old.size() != b.old.size()) return a.old.size() < b.old.size() ? -1 : 1;
   for (size_t k = 0; k < a.old.size(); ++k) {
     if (a.old[k].seen_by != b.old[k].seen_by) return a.old[k].seen_by < b.old[k].seen_by ? -1 : 1;
@@ -173,6 +176,9 @@ void DbState::canonicalize(const StringPool& pool) {
       std::sort(r.shared.begin(), r.shared.end());
       for (Mark& m : r.marks) marks.push_back(&m);
       if (r.old.size() > 1) sort_old_versions(r.old);
+      if (r.dead.size() > 1)
+        std::sort(r.dead.begin(), r.dead.end(),
+                  [&](const Row& x, const Row& y) { return compare_rows(x, y, &pool) < 0; });
     }
     if (marks.empty()) continue;
     std::sort(marks.begin(), marks.end(), [](const Mark* x, const Mark* y) {
@@ -213,6 +219,8 @@ void DbState::encode(BitWriter& w, const Schema& schema, int slots, int processe
       check_slot(r.writer, slots);
       encode_txn(w, r.writer, txn_bits);
       if (r.pending) encode_row(w, *r.pending, ts, pid_bits);
+      w.var(r.dead.size());
+      for (const Row& d : r.dead) encode_row(w, d, ts, pid_bits);
       check_slot(r.exclusive, slots);
       encode_txn(w, r.exclusive, txn_bits);
       w.var(r.shared.size());
@@ -306,6 +314,9 @@ DbState DbState::decode(BitReader& r, const Schema& schema, int slots, int proce
       if (committed) rec.committed = decode_row(r, ts, pid_bits);
       rec.writer = static_cast<int>(r.bits(txn_bits)) - 1;
       if (pending) rec.pending = decode_row(r, ts, pid_bits);
+      const uint64_t dead = r.var();
+      if (dead > (uint64_t{1} << 16)) throw std::runtime_error("bad dead version count in state");
+      for (uint64_t d = 0; d < dead; ++d) rec.dead.push_back(decode_row(r, ts, pid_bits));
       rec.exclusive = static_cast<int>(r.bits(txn_bits)) - 1;
       const uint64_t shared = r.var();
       if (shared > static_cast<uint64_t>(std::max(slots, 0)))

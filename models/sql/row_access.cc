@@ -82,7 +82,7 @@ void sort_unique(std::vector<int>& v) {
 // A row deleted while statements wait for it keeps their marks until they go on and skip it:
 // that going on is their step (§4.3), not something that vanishes with the commit.
 bool empty_slot(const RowRecord& r) {
-  return !r.committed && !r.pending && r.old.empty() && r.marks.empty();
+  return !r.committed && !r.pending && r.old.empty() && r.marks.empty() && r.dead.empty();
 }
 
 bool live_slot(const RowRecord& r) { return r.committed || r.pending; }
@@ -160,6 +160,7 @@ void end_transaction(DbState& db, int txn, bool commit) {
         }
         r.pending.reset();
         r.writer = -1;
+        r.dead.clear();
       }
       if (r.exclusive == txn) r.exclusive = -1;
       release_shared(r, txn);
@@ -248,8 +249,10 @@ KeyState find_key(const TableState& table, const TableSchema& ts, const Row& row
     if (i < skip.size() && skip[i]) continue;
     const RowRecord& r = table.rows[i];
     if (r.writer >= 0 && r.writer != txn) {
+      bool dead = false;
+      for (const Row& d : r.dead) dead = dead || same_key(ts, d, row, pool);
       if ((r.committed && same_key(ts, *r.committed, row, pool)) ||
-          (r.pending && same_key(ts, *r.pending, row, pool))) {
+          (r.pending && same_key(ts, *r.pending, row, pool)) || dead) {
         writers.push_back(r.writer);
       }
       continue;

@@ -17,9 +17,9 @@ TEST(SqlErrors, PostgresMessagesWithTheirSqlstate) {
             "40001: could not serialize access due to concurrent update");
   EXPECT_EQ(error_detail("unique_violation", Of(StatementKind::insert), "seats"),
             "23505: duplicate key value violates unique constraint \"seats_pkey\"");
-  EXPECT_EQ(error_detail("lock_not_available",
-                         Of(StatementKind::select, LockMode::for_update), "jobs"),
-            "55P03: could not obtain lock on row in relation \"jobs\"");
+  EXPECT_EQ(
+      error_detail("lock_not_available", Of(StatementKind::select, LockMode::for_update), "jobs"),
+      "55P03: could not obtain lock on row in relation \"jobs\"");
   EXPECT_EQ(error_detail("read_only_sql_transaction",
                          Of(StatementKind::select, LockMode::for_update), "t"),
             "25006: cannot execute SELECT FOR UPDATE in a read-only transaction");
