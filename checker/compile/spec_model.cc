@@ -92,9 +92,9 @@ SpecModel::SpecModel(const CompiledSpec& spec, State initial, bool symmetry,
       partial_order_(spec, partial_order && !spec.schema.snapshots) {
   if (partial_order && spec.schema.snapshots)
     notes.push_back(
-        "partial-order reduction off: transaction modes are state (a REPEATABLE READ "
-        "transaction's first statement takes a snapshot of every table; READ ONLY), which the "
-        "reduction's footprints do not describe");
+        "partial-order reduction off: transaction modes are state (a REPEATABLE READ or "
+        "SERIALIZABLE transaction's first statement takes a snapshot of every table; READ ONLY), "
+        "which the reduction's footprints do not describe");
   initial_bytes_ = store(initial);
   for (const auto& p : spec_.ast.properties) {
     engine::PropertyInfo info;
