@@ -197,7 +197,7 @@ void drop_records(DbState& db, const std::vector<char>& drop) {
 // its commit place is left.
 void collect(DbState& db) {
   const size_t n = db.ssi.size();
-  std::vector<char> live(n, 0), stub(n, 0);
+  std::vector<char> live(n, 0), commit_only(n, 0);
   for (size_t c = 0; c < n; ++c) {
     if (!committed(db.ssi[c])) {
       live[c] = 1;
@@ -209,13 +209,13 @@ void collect(DbState& db) {
   for (size_t y = 0; y < n; ++y)
     if (live[y] && committed(db.ssi[y]))
       for (int e : db.ssi[y].out)
-        if (!live[static_cast<size_t>(e)]) stub[static_cast<size_t>(e)] = 1;
+        if (!live[static_cast<size_t>(e)]) commit_only[static_cast<size_t>(e)] = 1;
   std::vector<char> drop(n, 0);
   bool any = false;
   for (size_t c = 0; c < n; ++c) {
-    drop[c] = !live[c] && !stub[c];
+    drop[c] = !live[c] && !commit_only[c];
     any = any || drop[c];
-    if (stub[c]) {
+    if (commit_only[c]) {
       SsiTxn& t = db.ssi[c];
       t.reads.clear();
       t.seen.clear();

@@ -59,6 +59,15 @@ class SsiTest : public ::testing::Test {
     return owned_.back().get();
   }
 
+  // t0 and t1 at SERIALIZABLE both read the table, then t0 updates row 1.
+  void BothReadThenT0Writes() {
+    begin(db_, 0, Isolation::serializable);
+    begin(db_, 1, Isolation::serializable);
+    ASSERT_EQ(Run(0, *read_all_).outcome, Outcome::ok);
+    ASSERT_EQ(Run(1, *read_all_).outcome, Outcome::ok);
+    ASSERT_EQ(Run(0, *update_[1]).outcome, Outcome::ok);
+  }
+
   Result Run(int txn, const Statement& st) {
     Context ctx;
     ctx.txn = txn;
@@ -102,11 +111,7 @@ TEST_F(SsiTest, WriteSkewDoomsThePivotAtTheOthersCommit) {
 }
 
 TEST_F(SsiTest, AWriteAfterTheOtherCommittedFailsAtOnce) {
-  begin(db_, 0, Isolation::serializable);
-  begin(db_, 1, Isolation::serializable);
-  Run(0, *read_all_);
-  Run(1, *read_all_);
-  Run(0, *update_[1]);
+  BothReadThenT0Writes();
   ASSERT_TRUE(Run(0, *commit_).committed);
   Result w = Run(1, *update_[2]);
   EXPECT_EQ(w.sql_error, "serialization_failure");
@@ -130,11 +135,7 @@ TEST_F(SsiTest, OtherLevelsTakeNoPart) {
 }
 
 TEST_F(SsiTest, RecordsAreStateThatEncodesAndDecodes) {
-  begin(db_, 0, Isolation::serializable);
-  begin(db_, 1, Isolation::serializable);
-  Run(0, *read_all_);
-  Run(1, *read_all_);
-  Run(0, *update_[1]);
+  BothReadThenT0Writes();
   ASSERT_TRUE(Run(0, *commit_).committed);
   ASSERT_FALSE(db_.ssi.empty());
   DbState copy = db_;
